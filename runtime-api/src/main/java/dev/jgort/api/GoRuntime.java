@@ -1,0 +1,96 @@
+package dev.jgort.api;
+
+import dev.jgort.spi.RuntimeProvider;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * A Go-style runtime: goroutines (virtual threads) scheduled on Ms (OS threads) by Ps (logical
+ * processors), with Go's run queues, work stealing and spinning rules.
+ *
+ * <pre>{@code
+ * try (GoRuntime rt = GoRuntime.start()) {
+ *     Goroutine g = rt.go(() -> System.out.println("hello from goroutine " + Go.goid()));
+ *     g.join();
+ * }
+ * }</pre>
+ *
+ * <p>The JVM must run with {@code --add-opens java.base/java.lang=ALL-UNNAMED} (or a jar manifest
+ * entry {@code Add-Opens: java.base/java.lang}); {@link #start()} says so if it is missing.
+ *
+ * <p>Goroutines may start more goroutines with any JDK API: a virtual thread created inside a
+ * goroutine ({@code Thread.ofVirtual()}, {@code Executors.newVirtualThreadPerTaskExecutor()}) is a
+ * goroutine of the same runtime.
+ */
+public interface GoRuntime extends AutoCloseable {
+
+    /** Starts a runtime with {@link RuntimeConfig#defaults()}. */
+    static GoRuntime start() {
+        return start(RuntimeConfig.defaults());
+    }
+
+    /** Starts a runtime; the implementation is found with {@link java.util.ServiceLoader}. */
+    static GoRuntime start(RuntimeConfig config) {
+        return RuntimeProvider.get().start(config);
+    }
+
+    /**
+     * Starts a goroutine ({@code go f()}).
+     *
+     * @throws java.util.concurrent.RejectedExecutionException after {@link #close()} began
+     */
+    Goroutine go(Runnable task);
+
+    /** Starts a named goroutine. */
+    Goroutine go(String name, Runnable task);
+
+    /** A factory of unstarted goroutines as {@link Thread}s (state {@link GState#IDLE} until started). */
+    ThreadFactory threadFactory();
+
+    /**
+     * An executor that runs each task in a goroutine of its own. Shutting it down does not close the
+     * runtime; closing the runtime rejects further tasks.
+     */
+    ExecutorService executor();
+
+    /** GOMAXPROCS: the number of Ps. */
+    int maxProcs();
+
+    /**
+     * Go's {@code runtime.GOMAXPROCS(n)}: sets the number of Ps and returns the previous value;
+     * {@code n <= 0} only reads it.
+     *
+     * @throws UnsupportedOperationException for a value other than the current one: changing GOMAXPROCS
+     *                                       at run time is not implemented yet
+     */
+    int setMaxProcs(int n);
+
+    /** A snapshot of the scheduler's counters. */
+    RuntimeStats stats();
+
+    /**
+     * Go's {@code schedtrace} output: one {@code SCHED} line, and with {@code detail} one line per P,
+     * M and goroutine ({@code scheddetail=1}).
+     */
+    String schedTrace(boolean detail);
+
+    /** The configuration this runtime was started with. */
+    RuntimeConfig config();
+
+    /**
+     * Stops accepting new goroutines from outside the runtime, waits until every goroutine has ended
+     * (goroutines may still start goroutines meanwhile), then stops the Ms.
+     *
+     * @throws DeadlockException if every remaining goroutine stays asleep with nothing to wake it for
+     *                           the configured grace period; the runtime then stays open
+     */
+    @Override
+    void close();
+
+    /** Interrupts every goroutine, then {@link #close()}s. */
+    void shutdownNow();
+
+    /** Whether {@link #close()} or {@link #shutdownNow()} has begun. */
+    boolean isClosed();
+}

@@ -1,0 +1,206 @@
+package dev.jgort.api;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An immutable runtime configuration. Start from {@link #defaults()} (which reads the environment
+ * the way Go does) and change what you need with the {@code with...} methods.
+ *
+ * <p>Settings read from the environment:
+ * <ul>
+ *   <li>{@code GOMAXPROCS} (environment) and {@code jgort.maxprocs} (system property, wins): the number
+ *       of Ps, 1..1024. Default: {@link Runtime#availableProcessors()}.
+ *   <li>{@code GODEBUG} (environment) and {@code jgort.debug} (system property, wins): a comma-separated
+ *       list of {@code key=value}; jgort reads {@code schedtrace=N} (print {@link GoRuntime#schedTrace}
+ *       every N ms to stderr) and {@code scheddetail=1}. Other keys are left to other tools, as Go does.
+ * </ul>
+ * A malformed value is an {@link IllegalArgumentException} that names the variable and the value:
+ * Go ignores such values silently, jgort does not.
+ */
+public final class RuntimeConfig {
+
+    /** The largest GOMAXPROCS jgort accepts. */
+    public static final int MAX_PROCS_LIMIT = 1024;
+    /** Go's default {@code maxmcount}. */
+    public static final int DEFAULT_MAX_THREADS = 10_000;
+    /** How long {@code close()} waits with every goroutine asleep before it reports a deadlock. */
+    public static final Duration DEFAULT_DEADLOCK_GRACE = Duration.ofSeconds(1);
+    /** How long an idle M with nothing to do waits before it exits. */
+    public static final Duration DEFAULT_IDLE_THREAD_TIMEOUT = Duration.ofSeconds(10);
+
+    private final int maxProcs;
+    private final String backend;
+    private final long schedTraceMillis;
+    private final boolean schedDetail;
+    private final int maxThreads;
+    private final Duration deadlockGrace;
+    private final Duration idleThreadTimeout;
+
+    private RuntimeConfig(int maxProcs, String backend, long schedTraceMillis, boolean schedDetail,
+                          int maxThreads, Duration deadlockGrace, Duration idleThreadTimeout) {
+        this.maxProcs = maxProcs;
+        this.backend = backend;
+        this.schedTraceMillis = schedTraceMillis;
+        this.schedDetail = schedDetail;
+        this.maxThreads = maxThreads;
+        this.deadlockGrace = deadlockGrace;
+        this.idleThreadTimeout = idleThreadTimeout;
+    }
+
+    /**
+     * The defaults, honouring {@code GOMAXPROCS} / {@code GODEBUG} and the system properties
+     * {@code jgort.maxprocs} / {@code jgort.debug}.
+     *
+     * @throws IllegalArgumentException if one of them is malformed
+     */
+    public static RuntimeConfig defaults() {
+        return fromEnvironment(System.getenv(), System.getProperties());
+    }
+
+    /**
+     * Like {@link #defaults()}, reading the given environment and properties instead of the process's.
+     */
+    public static RuntimeConfig fromEnvironment(Map<String, String> env, Map<?, ?> properties) {
+        RuntimeConfig c = new RuntimeConfig(Runtime.getRuntime().availableProcessors(), "auto", 0, false,
+                DEFAULT_MAX_THREADS, DEFAULT_DEADLOCK_GRACE, DEFAULT_IDLE_THREAD_TIMEOUT);
+        c = c.withMaxProcs(Math.min(c.maxProcs, MAX_PROCS_LIMIT));
+        c = applyMaxProcs(c, "environment variable GOMAXPROCS", env.get("GOMAXPROCS"));
+        c = applyMaxProcs(c, "system property jgort.maxprocs", stringOrNull(properties.get("jgort.maxprocs")));
+        c = applyDebug(c, "environment variable GODEBUG", env.get("GODEBUG"));
+        c = applyDebug(c, "system property jgort.debug", stringOrNull(properties.get("jgort.debug")));
+        return c;
+    }
+
+    private static String stringOrNull(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    private static RuntimeConfig applyMaxProcs(RuntimeConfig c, String source, String value) {
+        if (value == null) return c;
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(source + "=\"" + value + "\" is not a number: set it to an integer in 1.."
+                    + MAX_PROCS_LIMIT + " or unset it");
+        }
+        if (n < 1 || n > MAX_PROCS_LIMIT) {
+            throw new IllegalArgumentException(source + "=\"" + value + "\" is out of range: set it to an integer in 1.."
+                    + MAX_PROCS_LIMIT + " or unset it");
+        }
+        return c.withMaxProcs(n);
+    }
+
+    private static RuntimeConfig applyDebug(RuntimeConfig c, String source, String value) {
+        if (value == null || value.isBlank()) return c;
+        long trace = c.schedTraceMillis;
+        boolean detail = c.schedDetail;
+        for (String item : value.split(",")) {
+            if (item.isBlank()) continue;
+            int eq = item.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(source + "=\"" + value + "\" is malformed at \"" + item
+                        + "\": expected a comma-separated list of key=value, e.g. schedtrace=1000,scheddetail=1");
+            }
+            String key = item.substring(0, eq).trim();
+            String v = item.substring(eq + 1).trim();
+            switch (key) {
+                case "schedtrace" -> {
+                    try {
+                        trace = Long.parseLong(v);
+                    } catch (NumberFormatException e) {
+                        trace = -1;
+                    }
+                    if (trace < 0) {
+                        throw new IllegalArgumentException(source + "=\"" + value + "\": schedtrace=" + v
+                                + " is not a number of milliseconds >= 0 (0 turns it off)");
+                    }
+                }
+                case "scheddetail" -> {
+                    if (!v.equals("0") && !v.equals("1")) {
+                        throw new IllegalArgumentException(source + "=\"" + value + "\": scheddetail=" + v
+                                + " must be 0 or 1");
+                    }
+                    detail = v.equals("1");
+                }
+                default -> { /* another tool's key: Go ignores it, and so do we */ }
+            }
+        }
+        return c.withSchedTrace(trace, detail);
+    }
+
+    /** GOMAXPROCS: the number of Ps, 1..{@value #MAX_PROCS_LIMIT}. */
+    public RuntimeConfig withMaxProcs(int n) {
+        if (n < 1 || n > MAX_PROCS_LIMIT) {
+            throw new IllegalArgumentException("maxProcs " + n + " is out of range: use 1.." + MAX_PROCS_LIMIT);
+        }
+        return new RuntimeConfig(n, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace, idleThreadTimeout);
+    }
+
+    /**
+     * The thread backend for Ms: {@code "auto"} (native where its library loads, else Java),
+     * {@code "java"} (platform threads) or {@code "native"} (threads made by the JNI backend).
+     */
+    public RuntimeConfig withBackend(String name) {
+        Objects.requireNonNull(name, "backend");
+        if (!name.equals("auto") && !name.equals("java") && !name.equals("native")) {
+            throw new IllegalArgumentException("backend \"" + name + "\" is unknown: use \"auto\", \"java\" or \"native\"");
+        }
+        return new RuntimeConfig(maxProcs, name, schedTraceMillis, schedDetail, maxThreads, deadlockGrace, idleThreadTimeout);
+    }
+
+    /**
+     * Print {@link GoRuntime#schedTrace(boolean)} to stderr every {@code millis} ms (0: never), like
+     * {@code GODEBUG=schedtrace=N,scheddetail=1}.
+     */
+    public RuntimeConfig withSchedTrace(long millis, boolean detail) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("schedtrace period " + millis + " ms is negative: use 0 (off) or more");
+        }
+        return new RuntimeConfig(maxProcs, backend, millis, detail, maxThreads, deadlockGrace, idleThreadTimeout);
+    }
+
+    /** Go's {@code debug.SetMaxThreads}: the most Ms the runtime may create ({@code maxmcount}). */
+    public RuntimeConfig withMaxThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("maxThreads " + n + " is too small: use 1 or more (default "
+                    + DEFAULT_MAX_THREADS + ")");
+        }
+        return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, n, deadlockGrace, idleThreadTimeout);
+    }
+
+    /** How long {@code close()} must see every goroutine asleep before it reports a deadlock. */
+    public RuntimeConfig withDeadlockGrace(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("deadlock grace " + grace + " is negative");
+        }
+        return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, grace, idleThreadTimeout);
+    }
+
+    /** How long an idle M waits for work before it exits (its record goes through the free-M list). */
+    public RuntimeConfig withIdleThreadTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("idle thread timeout " + timeout + " must be positive");
+        }
+        return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace, timeout);
+    }
+
+    public int maxProcs() { return maxProcs; }
+    public String backend() { return backend; }
+    public long schedTraceMillis() { return schedTraceMillis; }
+    public boolean schedDetail() { return schedDetail; }
+    public int maxThreads() { return maxThreads; }
+    public Duration deadlockGrace() { return deadlockGrace; }
+    public Duration idleThreadTimeout() { return idleThreadTimeout; }
+
+    @Override
+    public String toString() {
+        return "RuntimeConfig[maxProcs=" + maxProcs + ", backend=" + backend + ", schedtrace=" + schedTraceMillis
+                + ", scheddetail=" + schedDetail + ", maxThreads=" + maxThreads + ", deadlockGrace=" + deadlockGrace
+                + ", idleThreadTimeout=" + idleThreadTimeout + "]";
+    }
+}

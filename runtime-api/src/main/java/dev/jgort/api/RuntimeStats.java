@@ -1,0 +1,59 @@
+package dev.jgort.api;
+
+/**
+ * A snapshot of a runtime's scheduler, read without stopping it: the fields are each exact at the
+ * moment they were read, but not necessarily at the same moment.
+ *
+ * @param maxProcs           GOMAXPROCS: the number of Ps
+ * @param numGoroutine       goroutines that have started and not yet ended ({@code runtime.NumGoroutine})
+ * @param threads            Ms alive (threads the scheduler created, including idle ones)
+ * @param idleThreads        Ms parked on the idle-M list
+ * @param spinningThreads    Ms looking for work ({@code sched.nmspinning})
+ * @param idleProcs          Ps on the idle-P list
+ * @param globalRunqueue     goroutines on the global run queue
+ * @param localRunqueues     per P: goroutines on its local run queue, {@code runnext} included
+ * @param goroutinesCreated  goroutines ever started
+ * @param steals             successful steals ({@code runqsteal} that took at least one G)
+ * @param stolenGoroutines   goroutines moved by those steals
+ * @param mWakeups           Ms woken from the idle list or started by {@code startm}
+ * @param threadsCreated     Ms ever created ({@code newm})
+ * @param threadsExited      Ms that exited ({@code mexit}), idle too long or taking a locked goroutine's thread
+ * @param backend            the thread backend in use ({@code "java"}, {@code "native"})
+ * @param stackPolicy        the M stack policy in force, as {@code allocm} chose it
+ */
+public record RuntimeStats(
+        int maxProcs,
+        int numGoroutine,
+        int threads,
+        int idleThreads,
+        int spinningThreads,
+        int idleProcs,
+        int globalRunqueue,
+        int[] localRunqueues,
+        long goroutinesCreated,
+        long steals,
+        long stolenGoroutines,
+        long mWakeups,
+        long threadsCreated,
+        long threadsExited,
+        String backend,
+        String stackPolicy) {
+
+    /** Copies the array so the snapshot stays immutable. */
+    public RuntimeStats {
+        localRunqueues = localRunqueues.clone();
+    }
+
+    /** Per P: goroutines on its local run queue (a copy). */
+    @Override
+    public int[] localRunqueues() {
+        return localRunqueues.clone();
+    }
+
+    /** The sum of {@link #localRunqueues()}. */
+    public int localRunqueueTotal() {
+        int n = 0;
+        for (int q : localRunqueues) n += q;
+        return n;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.jgort.spi;
+
+import dev.jgort.api.GoRuntime;
+import dev.jgort.api.RuntimeConfig;
+
+import java.util.Iterator;
+import java.util.ServiceLoader;
+
+/**
+ * The scheduler implementation behind {@link GoRuntime} and {@link dev.jgort.api.Go}, found with
+ * {@link ServiceLoader} ({@code META-INF/services/dev.jgort.spi.RuntimeProvider}).
+ */
+public interface RuntimeProvider {
+
+    /** Starts a runtime. */
+    GoRuntime start(RuntimeConfig config);
+
+    /** The calling goroutine, or {@code null} if the caller is not a goroutine of any runtime. */
+    CurrentGoroutine current();
+
+    /**
+     * The provider on the class path.
+     *
+     * @throws IllegalStateException if there is none
+     */
+    static RuntimeProvider get() {
+        return Holder.PROVIDER;
+    }
+
+    /** Lazily loads the provider once (class initialization is the lock). */
+    final class Holder {
+        private Holder() {}
+
+        static final RuntimeProvider PROVIDER = load();
+
+        private static RuntimeProvider load() {
+            Iterator<RuntimeProvider> it = ServiceLoader.load(RuntimeProvider.class, RuntimeProvider.class.getClassLoader())
+                    .iterator();
+            if (!it.hasNext()) {
+                throw new IllegalStateException("no jgort runtime on the class path: add the artifact "
+                        + "dev.jgort:runtime-core next to dev.jgort:runtime-api");
+            }
+            return it.next();
+        }
+    }
+}

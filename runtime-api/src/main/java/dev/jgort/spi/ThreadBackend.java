@@ -1,0 +1,37 @@
+package dev.jgort.spi;
+
+/**
+ * Makes OS threads to be Ms: Go's {@code newosproc} / {@code _cgo_thread_start}. Found with
+ * {@link java.util.ServiceLoader} ({@code META-INF/services/dev.jgort.spi.ThreadBackend}); the
+ * scheduler picks one by {@link #name()} as {@link dev.jgort.api.RuntimeConfig#withBackend} says.
+ *
+ * <p>The scheduler decides each M's stack as Go's {@code allocm} does (see {@link StackChoice}) and
+ * hands the backend a {@link ThreadStart}; the backend makes the thread, which must
+ * <ol>
+ *   <li>store its {@link Thread} in {@link ThreadStart#tls()} before anything else,
+ *   <li>run {@link ThreadStart#fn()} (the M's {@code mstart}, which returns when the M exits), and
+ *   <li>end, after which {@link G0#threadEnded()} must be called once the thread no longer runs on
+ *       its stack (so a runtime-allocated stack may be freed).
+ * </ol>
+ */
+public interface ThreadBackend {
+
+    /** {@code "java"} or {@code "native"}. */
+    String name();
+
+    /** {@code null} if the backend can make threads here, else why not (shown to the user). */
+    String unavailableReason();
+
+    /**
+     * Whether this backend can run an M on a stack the runtime allocated ({@link StackChoice.Kind#RUNTIME_ALLOCATED}).
+     * A backend that cannot always gets {@link StackChoice.Kind#OS_PROVIDED}.
+     */
+    boolean supportsRuntimeAllocatedStacks();
+
+    /**
+     * Starts a thread for an M.
+     *
+     * @throws ThreadStartException if the OS refused (Go's {@code failed to create new OS thread})
+     */
+    void newThread(ThreadStart start) throws ThreadStartException;
+}

@@ -1,0 +1,250 @@
+package dev.jgort.core;
+
+import dev.jgort.api.GState;
+import dev.jgort.api.GoRuntime;
+import dev.jgort.api.Goroutine;
+import dev.jgort.spi.CurrentGoroutine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/**
+ * A goroutine: Go's {@code g}. Its body is a virtual thread whose scheduler is this G, so every time
+ * the JDK makes the thread runnable (start, unpark, yield, timeout, ...) it calls {@link #execute}
+ * with the thread's continuation and the scheduler knows at once which G became runnable.
+ *
+ * <p>The status word packs Go's {@code atomicstatus} (low 8 bits, Go's numbering) with a sequence
+ * number (high bits) that {@link #makeRunnable()} increments. The M that ran the G settles the race
+ * between "the G parked" and "the G was readied again before its M got back" with one CAS on the
+ * whole word in {@link #endRun}: a ready in between changed the word, so the CAS fails and the G
+ * stays runnable (possibly already running on another M).
+ */
+final class G implements Executor, Goroutine, CurrentGoroutine {
+    // Go's G status values (runtime2.go).
+    static final int IDLE = 0, RUNNABLE = 1, RUNNING = 2, SYSCALL = 3, WAITING = 4, DEAD = 6;
+    private static final long STATE_MASK = 0xFF, SEQ_ONE = 0x100;
+
+    final Sched sched;
+    final long goid;
+    private final String name;        // null: "goroutine-<goid>"
+    final Thread thread;
+    final Runnable cont;              // the thread's runContinuation: running it mounts the G
+    final boolean adopted;            // a virtual thread started inside a G by plain JDK APIs
+
+    @SuppressWarnings("unused") private volatile long status; // (seq << 8) | state, see STATUS
+
+    /** Link in the global run queue; guarded by {@code sched.lock}. */
+    G schedlink;
+
+    /** The M that runs (or last ran) this G; written by that M, read by traces. */
+    volatile M m;
+
+    /** Go's {@code g.lockedm}: the M this G is wired to. Written by the G itself while running. */
+    volatile M lockedm;
+    /** Go's {@code lockedExt} / {@code lockedInt}: nesting counts; touched only by the G itself. */
+    int lockedExt, lockedInt;
+
+    /**
+     * Set by {@link #gosched()} just before it yields, read by the M in the {@code execute} call that
+     * follows the unmount (same OS thread, after the unmount's fences): send the G to the global queue.
+     */
+    boolean toGlobal;
+
+    /**
+     * Whether the G was put in {@link Sched#allgs} (set before the add). Volatile: {@code goexit0}
+     * reads it after marking the G dead, the M that adds it re-checks for death after the add, so a G
+     * that dies while being added is never left in the set.
+     */
+    volatile boolean inAllgs;
+
+    private static final VarHandle STATUS;
+    static {
+        try {
+            STATUS = MethodHandles.lookup().findVarHandle(G.class, "status", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** A G with a new virtual thread running {@code task}. */
+    G(Sched sched, long goid, String name, Runnable task) {
+        this.sched = sched;
+        this.goid = goid;
+        this.name = name;
+        this.thread = VThreads.newThread(this, name == null ? "" : name, task);
+        this.cont = VThreads.continuation(thread);
+        this.adopted = false;
+    }
+
+    /** A G for a virtual thread started inside a goroutine whose continuation {@code cont} is. */
+    G(Sched sched, long goid, Thread vthread, Runnable cont) {
+        this.sched = sched;
+        this.goid = goid;
+        String n = vthread.getName();
+        this.name = n.isEmpty() ? null : n;
+        this.thread = vthread;
+        this.cont = cont;
+        this.adopted = true;
+    }
+
+    // ---- the virtual thread's scheduler ------------------------------------------------------
+
+    /**
+     * Called by the JDK whenever the G's thread becomes runnable (and, for virtual threads started
+     * inside this G without a scheduler of their own, with theirs). Never throws, never drops.
+     */
+    @Override
+    public void execute(Runnable r) {
+        if (r == cont) {
+            sched.ready(this);
+        } else {
+            sched.readyForeign(r);
+        }
+    }
+
+    // ---- status ---------------------------------------------------------------------------------
+
+    /** Go's {@code readgstatus}. */
+    int status() {
+        return (int) ((long) STATUS.getVolatile(this) & STATE_MASK);
+    }
+
+    /** {@code _Gidle} → {@code _Grunnable} (newproc). @return false if the G was not idle */
+    boolean casIdleToRunnable() {
+        long w = (long) STATUS.getVolatile(this);
+        return (w & STATE_MASK) == IDLE && STATUS.compareAndSet(this, w, (w & ~STATE_MASK) | RUNNABLE);
+    }
+
+    /**
+     * {@code _Gwaiting} (or a {@code _Grunning} G whose M has not yet seen it unmount) →
+     * {@code _Grunnable}, bumping the sequence. Go's {@code ready} throws on any other status.
+     */
+    void makeRunnable() {
+        while (true) {
+            long w = (long) STATUS.getVolatile(this);
+            int s = (int) (w & STATE_MASK);
+            if (s != WAITING && s != RUNNING && s != SYSCALL) {
+                throw new IllegalStateException("ready: bad g status " + s + " for goroutine " + goid);
+            }
+            if (STATUS.compareAndSet(this, w, ((w & ~STATE_MASK) + SEQ_ONE) | RUNNABLE)) return;
+        }
+    }
+
+    /** {@code _Grunnable} → {@code _Grunning} (execute). @return the word to hand to {@link #endRun} */
+    long beginRun() {
+        long w = (long) STATUS.getVolatile(this);
+        long running = (w & ~STATE_MASK) | RUNNING;
+        if ((w & STATE_MASK) != RUNNABLE || !STATUS.compareAndSet(this, w, running)) {
+            throw new IllegalStateException("execute: bad g status " + (w & STATE_MASK) + " for goroutine " + goid);
+        }
+        return running;
+    }
+
+    /**
+     * After the G unmounted alive: {@code _Grunning} → {@code _Gwaiting}, unless it was readied in
+     * between (then it stays runnable).
+     */
+    void endRun(long runningWord) {
+        STATUS.compareAndSet(this, runningWord, (runningWord & ~STATE_MASK) | WAITING);
+    }
+
+    /**
+     * {@code _Grunning} → {@code _Gdead} (goexit0), by the M whose run ended the G. A G found dead by
+     * an M whose run it outlived (readied and finished elsewhere since) fails the CAS: its word moved.
+     */
+    boolean casRunningToDead(long runningWord) {
+        return STATUS.compareAndSet(this, runningWord, (runningWord & ~STATE_MASK) | DEAD);
+    }
+
+    // ---- Goroutine ------------------------------------------------------------------------------
+
+    @Override
+    public long id() {
+        return goid;
+    }
+
+    @Override
+    public String name() {
+        return name != null ? name : "goroutine-" + goid;
+    }
+
+    @Override
+    public Thread thread() {
+        return thread;
+    }
+
+    @Override
+    public GState state() {
+        return switch (status()) {
+            case IDLE -> GState.IDLE;
+            case RUNNABLE -> GState.RUNNABLE;
+            case RUNNING -> GState.RUNNING;
+            case SYSCALL -> GState.SYSCALL;
+            case WAITING -> GState.WAITING;
+            default -> GState.DEAD;
+        };
+    }
+
+    @Override
+    public void join() throws InterruptedException {
+        thread.join();
+    }
+
+    @Override
+    public boolean join(Duration timeout) throws InterruptedException {
+        return thread.join(timeout);
+    }
+
+    // ---- CurrentGoroutine (called by the G itself) ------------------------------------------------
+
+    @Override
+    public GoRuntime runtime() {
+        return sched.runtime;
+    }
+
+    @Override
+    public long goid() {
+        return goid;
+    }
+
+    /** Go's {@code Gosched}: yield, and come back through the global queue. */
+    @Override
+    public void gosched() {
+        toGlobal = true;
+        try {
+            Thread.yield();
+        } finally {
+            toGlobal = false; // also when the yield did nothing (a pinned thread cannot unmount)
+        }
+    }
+
+    /** Go's {@code LockOSThread}. */
+    @Override
+    public void lockOSThread() {
+        if (lockedExt == Integer.MAX_VALUE) throw new IllegalStateException("LockOSThread nesting overflow");
+        lockedExt++;
+        M mp = sched.currentM();
+        if (mp == null) throw new IllegalStateException("lockOSThread: goroutine " + goid + " is not on an M");
+        lockedm = mp;
+        mp.lockedg = this;
+    }
+
+    /** Go's {@code UnlockOSThread}: extra calls do nothing. */
+    @Override
+    public void unlockOSThread() {
+        if (lockedExt == 0) return;
+        lockedExt--;
+        if (lockedExt == 0 && lockedInt == 0) {
+            M mp = lockedm;
+            if (mp != null) mp.lockedg = null;
+            lockedm = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "goroutine " + goid + " [" + state().name().toLowerCase(java.util.Locale.ROOT) + "]";
+    }
+}

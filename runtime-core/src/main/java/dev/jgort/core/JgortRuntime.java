@@ -1,0 +1,232 @@
+package dev.jgort.core;
+
+import dev.jgort.api.DeadlockException;
+import dev.jgort.api.GoRuntime;
+import dev.jgort.api.Goroutine;
+import dev.jgort.api.RuntimeConfig;
+import dev.jgort.api.RuntimeStats;
+import dev.jgort.spi.ThreadBackend;
+
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/** The {@link GoRuntime} of runtime-core: the public face of one {@link Sched}. */
+final class JgortRuntime implements GoRuntime {
+    private static final long CLOSE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long M_EXIT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final RuntimeConfig config;
+    final Sched sched;
+    private final ThreadFactory threadFactory = this::newThread;
+    /** Set once close() or shutdownNow() began: no new goroutines from outside. */
+    private volatile boolean closed;
+    /** Serializes closers: a second close() waits for the first. */
+    private final Object closeLock = new Object();
+    private final Thread tracer;
+
+    JgortRuntime(RuntimeConfig config, ThreadBackend backend) {
+        this.config = Objects.requireNonNull(config, "config");
+        VThreads.startPollers(); // from this platform thread, so the JDK's pollers never run on us
+        this.sched = new Sched(this, config, backend);
+        if (config.schedTraceMillis() > 0) {
+            tracer = Thread.ofPlatform().daemon().name("jgort" + sched.runtimeId + "-schedtrace").unstarted(this::traceLoop);
+            tracer.start();
+        } else {
+            tracer = null;
+        }
+    }
+
+    // ---- goroutines -----------------------------------------------------------------------------
+
+    @Override
+    public Goroutine go(Runnable task) {
+        return go(null, task);
+    }
+
+    @Override
+    public Goroutine go(String name, Runnable task) {
+        G gp = newG(name, task);
+        gp.thread.start();
+        return gp;
+    }
+
+    private Thread newThread(Runnable task) {
+        return newG(null, task).thread;
+    }
+
+    private G newG(String name, Runnable task) {
+        Objects.requireNonNull(task, "task");
+        RuntimeException f = sched.fatal;
+        if (f != null) {
+            throw new IllegalStateException("jgort runtime stopped by a fatal error: " + f.getMessage(), f);
+        }
+        if (closed && !callerIsOurGoroutine()) {
+            throw new RejectedExecutionException("jgort runtime is closed: it accepts no new goroutines from "
+                    + "outside (its own goroutines may still start more until all have ended)");
+        }
+        return new G(sched, sched.newGoid(), name, task);
+    }
+
+    private boolean callerIsOurGoroutine() {
+        G g = JgortProvider.currentG();
+        return g != null && g.sched == sched;
+    }
+
+    @Override
+    public ThreadFactory threadFactory() {
+        return threadFactory;
+    }
+
+    /** A new thread-per-task executor over {@link #threadFactory()} at each call. */
+    @Override
+    public ExecutorService executor() {
+        return Executors.newThreadPerTaskExecutor(threadFactory);
+    }
+
+    // ---- GOMAXPROCS, stats, traces ----------------------------------------------------------------
+
+    @Override
+    public int maxProcs() {
+        return sched.gomaxprocs;
+    }
+
+    @Override
+    public int setMaxProcs(int n) {
+        int old = sched.gomaxprocs;
+        if (n <= 0 || n == old) return old;
+        throw new UnsupportedOperationException("changing GOMAXPROCS at run time (" + old + " -> " + n
+                + ") is not implemented yet: start the runtime with RuntimeConfig.withMaxProcs(" + n + ")");
+    }
+
+    @Override
+    public RuntimeStats stats() {
+        return SchedTrace.stats(sched);
+    }
+
+    @Override
+    public String schedTrace(boolean detail) {
+        return SchedTrace.format(sched, detail);
+    }
+
+    @Override
+    public RuntimeConfig config() {
+        return config;
+    }
+
+    private void traceLoop() {
+        long period = TimeUnit.MILLISECONDS.toNanos(config.schedTraceMillis());
+        long next = System.nanoTime() + period;
+        while (!sched.stopped) {
+            long left = next - System.nanoTime();
+            if (left > 0) {
+                LockSupport.parkNanos(this, left);
+                continue;
+            }
+            next += period;
+            System.err.print(SchedTrace.format(sched, config.schedDetail()));
+        }
+    }
+
+    // ---- close ----------------------------------------------------------------------------------
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        G self = JgortProvider.currentG();
+        if (self != null && self.sched == sched) {
+            throw new IllegalStateException("close() called from goroutine " + self.goid
+                    + " of this runtime would wait for itself: call it from outside the runtime");
+        }
+        closed = true;
+        synchronized (closeLock) {
+            awaitGoroutines();
+            sched.stopIdleMs();
+            awaitMExit();
+            if (tracer != null) LockSupport.unpark(tracer);
+        }
+    }
+
+    @Override
+    public void shutdownNow() {
+        closed = true;
+        sched.interruptAll = true;
+        for (G gp : sched.allgs) gp.thread.interrupt();
+        for (M mp : sched.allmSnapshot()) {
+            G gp = mp.curg;
+            if (gp != null) gp.thread.interrupt();
+        }
+        close();
+    }
+
+    /**
+     * Waits until every goroutine has ended. Goroutine exits unpark us; the timed park bounds how
+     * late we notice a deadlock or a fatal error.
+     */
+    private void awaitGoroutines() {
+        long grace = config.deadlockGrace().toNanos();
+        long asleepSince = 0;
+        boolean asleep = false, interrupted = false;
+        sched.closeWaiter = Thread.currentThread();
+        sched.closing = true;
+        try {
+            while (sched.numGoroutine() > 0) {
+                RuntimeException f = sched.fatal;
+                if (f != null) {
+                    throw new IllegalStateException("jgort runtime stopped by a fatal error with "
+                            + sched.numGoroutine() + " goroutines left: " + f.getMessage(), f);
+                }
+                long now = System.nanoTime();
+                if (Deadlock.allAsleep(sched)) {
+                    if (!asleep) {
+                        asleep = true;
+                        asleepSince = now;
+                    } else if (now - asleepSince >= grace) {
+                        int n = sched.numGoroutine();
+                        throw new DeadlockException(n, Deadlock.report(sched));
+                    }
+                } else {
+                    asleep = false;
+                }
+                LockSupport.parkNanos(this, CLOSE_POLL_NANOS);
+                if (Thread.interrupted() && !interrupted) {
+                    // Like ExecutorService.close(): an interrupted closer stops everything, still waits.
+                    interrupted = true;
+                    sched.interruptAll = true;
+                    for (G gp : sched.allgs) gp.thread.interrupt();
+                }
+            }
+        } finally {
+            sched.closeWaiter = null;
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits (bounded) for the Ms to exit after {@link Sched#stopIdleMs()}. */
+    private void awaitMExit() {
+        long deadline = System.nanoTime() + M_EXIT_WAIT_NANOS;
+        sched.closeWaiter = Thread.currentThread();
+        try {
+            while (sched.mcount() > 0 && System.nanoTime() - deadline < 0) {
+                sched.stopIdleMs(); // Ms that went idle after the first call
+                LockSupport.parkNanos(this, CLOSE_POLL_NANOS);
+            }
+        } finally {
+            sched.closeWaiter = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "jgort runtime " + sched.runtimeId + " [maxProcs=" + sched.gomaxprocs + ", backend="
+                + sched.backend.name() + (closed ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,217 @@
+package dev.jgort.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A P's local run queue: Go's {@code p.runq} (a 256-slot ring) and {@code p.runnext}.
+ *
+ * <p>Ownership and races:
+ * <ul>
+ *   <li>Only the owner (the M holding the P) puts: it writes a slot, then publishes it with a release
+ *       store of {@code tail}. Nobody else writes {@code tail}.</li>
+ *   <li>Anyone takes from the head: the owner in {@link #get()}, thieves in {@link #grab}. A taker reads
+ *       {@code head} (acquire) and the slots, then claims them with a CAS of {@code head} (release);
+ *       a lost CAS means someone else took them, and the slots read are discarded. A slot is only
+ *       rewritten by the owner after {@code head} has moved past it, so a taker whose CAS succeeds
+ *       read the right G.</li>
+ *   <li>{@code runnext} is a single slot settled by CAS: the owner swaps a G in ({@code put(g, true)}),
+ *       the owner or, in the last steal pass, a thief swaps it out.</li>
+ * </ul>
+ * Indexes are ints that wrap; {@code tail - head} is the length, never more than {@link #SIZE}.
+ */
+final class LocalRunQueue {
+    /** Go's {@code len(p.runq)}. */
+    static final int SIZE = 256;
+    private static final int MASK = SIZE - 1;
+
+    /** Where a full ring sends half of itself (Go: {@code runqputslow} → {@code globrunqputbatch}). */
+    interface Overflow {
+        /** Takes {@code n} Gs, {@code batch[0]} first (must not block the caller for long). */
+        void putBatch(G[] batch, int n);
+    }
+
+    private final G[] ring = new G[SIZE];
+    @SuppressWarnings("unused") private volatile int head; // taken by CAS (HEAD)
+    @SuppressWarnings("unused") private volatile int tail; // written by the owner only (TAIL)
+    @SuppressWarnings("unused") private volatile G runnext; // settled by CAS (RUNNEXT)
+
+    /** Owner-only: whether the last {@link #get()} took {@code runnext} (Go's {@code inheritTime}). */
+    boolean inheritTime;
+
+    private static final VarHandle HEAD, TAIL, RUNNEXT, SLOT;
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            HEAD = l.findVarHandle(LocalRunQueue.class, "head", int.class);
+            TAIL = l.findVarHandle(LocalRunQueue.class, "tail", int.class);
+            RUNNEXT = l.findVarHandle(LocalRunQueue.class, "runnext", G.class);
+            SLOT = MethodHandles.arrayElementVarHandle(G[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Go's {@code runqput}: owner only. With {@code next}, {@code gp} takes {@code runnext} and its old
+     * occupant goes to the tail. A full ring moves half of itself and the G to {@code overflow}.
+     */
+    void put(G gp, boolean next, Overflow overflow) {
+        if (next) {
+            G old;
+            do {
+                old = (G) RUNNEXT.getVolatile(this);
+            } while (!RUNNEXT.compareAndSet(this, old, gp));
+            if (old == null) return;
+            gp = old; // kick the old runnext to the tail
+        }
+        while (true) {
+            int h = (int) HEAD.getAcquire(this); // synchronizes with takers' CAS
+            int t = (int) TAIL.getOpaque(this);  // our own
+            if (t - h < SIZE) {
+                SLOT.setRelease(ring, t & MASK, gp);
+                TAIL.setRelease(this, t + 1); // publishes the slot to takers
+                return;
+            }
+            if (putSlow(gp, h, t, overflow)) return;
+            // the queue is not full any more (a thief took some): retry the fast path
+        }
+    }
+
+    /** Go's {@code runqputslow}: moves half the ring plus {@code gp} to the overflow. Owner only. */
+    private boolean putSlow(G gp, int h, int t, Overflow overflow) {
+        int n = (t - h) / 2;
+        if (n != SIZE / 2) throw new IllegalStateException("runqputslow: queue is not full");
+        G[] batch = new G[n + 1];
+        for (int i = 0; i < n; i++) {
+            batch[i] = (G) SLOT.getAcquire(ring, (h + i) & MASK);
+        }
+        if (!HEAD.compareAndSet(this, h, h + n)) return false; // thieves took some: it is not full
+        batch[n] = gp;
+        overflow.putBatch(batch, n + 1);
+        return true;
+    }
+
+    /**
+     * Go's {@code runqget}: owner only. Takes {@code runnext} first (then {@link #inheritTime} is true:
+     * the G shares the current time slice), else the head.
+     */
+    G get() {
+        G next = (G) RUNNEXT.getVolatile(this);
+        if (next != null && RUNNEXT.compareAndSet(this, next, null)) {
+            inheritTime = true;
+            return next;
+        }
+        inheritTime = false;
+        while (true) {
+            int h = (int) HEAD.getAcquire(this);
+            int t = (int) TAIL.getOpaque(this);
+            if (t == h) return null;
+            G gp = (G) SLOT.getAcquire(ring, h & MASK);
+            if (HEAD.compareAndSet(this, h, h + 1)) return gp; // commits the take
+        }
+    }
+
+    /**
+     * Go's {@code runqgrab}: takes {@code n - n/2} Gs from this queue's head into
+     * {@code batch[batchHead..]} (a ring of {@link #SIZE}). With {@code stealRunNext} and an empty ring,
+     * takes {@code runnext}, first giving a running owner ~3 µs to take it itself.
+     *
+     * @return the number of Gs taken
+     */
+    int grab(G[] batch, int batchHead, boolean stealRunNext, boolean ownerRunning) {
+        while (true) {
+            int h = (int) HEAD.getAcquire(this);
+            int t = (int) TAIL.getAcquire(this); // synchronizes with the owner's publication
+            int n = t - h;
+            n = n - n / 2;
+            if (n == 0) {
+                if (stealRunNext) {
+                    G next = (G) RUNNEXT.getVolatile(this);
+                    if (next != null) {
+                        if (ownerRunning) {
+                            // The owner is about to schedule it, most likely: readying a G and then
+                            // blocking is the common pattern, and stealing it would just move it.
+                            spinMicros(3);
+                        }
+                        if (!RUNNEXT.compareAndSet(this, next, null)) continue;
+                        SLOT.setRelease(batch, batchHead & MASK, next);
+                        return 1;
+                    }
+                }
+                return 0;
+            }
+            if (n > SIZE / 2) continue; // h and t read at different times: inconsistent, retry
+            for (int i = 0; i < n; i++) {
+                G g = (G) SLOT.getAcquire(ring, (h + i) & MASK);
+                SLOT.setRelease(batch, (batchHead + i) & MASK, g);
+            }
+            if (HEAD.compareAndSet(this, h, h + n)) return n; // commits the take
+        }
+    }
+
+    /**
+     * Go's {@code runqsteal}: the owner of this queue steals half of {@code victim}'s into its own ring
+     * and returns one of them to run (null if none).
+     */
+    G steal(LocalRunQueue victim, boolean stealRunNext, boolean victimRunning) {
+        int t = (int) TAIL.getOpaque(this);
+        int n = victim.grab(ring, t, stealRunNext, victimRunning);
+        if (n == 0) return null;
+        n--;
+        G gp = (G) SLOT.getAcquire(ring, (t + n) & MASK);
+        if (n == 0) return gp;
+        int h = (int) HEAD.getAcquire(this);
+        if (t - h + n >= SIZE) throw new IllegalStateException("runqsteal: runq overflow");
+        TAIL.setRelease(this, t + n); // publishes the stolen Gs
+        return gp;
+    }
+
+    /** Go's {@code runqempty}: whether both the ring and runnext are empty (safe from any thread). */
+    boolean isEmpty() {
+        // Read head, tail, runnext, then tail again: a put that moved runnext to the tail between
+        // the reads would otherwise make a non-empty queue look empty.
+        while (true) {
+            int h = (int) HEAD.getVolatile(this);
+            int t = (int) TAIL.getVolatile(this);
+            G next = (G) RUNNEXT.getVolatile(this);
+            if ((int) TAIL.getVolatile(this) == t) return h == t && next == null;
+        }
+    }
+
+    /** Go's {@code runqsize} plus runnext: a snapshot for traces and stats. */
+    int size() {
+        int h = (int) HEAD.getVolatile(this);
+        int t = (int) TAIL.getVolatile(this);
+        int n = Math.max(0, Math.min(t - h, SIZE));
+        return n + (RUNNEXT.getVolatile(this) != null ? 1 : 0);
+    }
+
+    /**
+     * Removes every G, runnext first (Go's {@code procresize} drains a dying P this way). Owner only, or
+     * with the world stopped.
+     */
+    int drainTo(G[] out) {
+        int n = 0;
+        G next = (G) RUNNEXT.getAndSet(this, (G) null);
+        if (next != null) out[n++] = next;
+        G gp;
+        while ((gp = getFromRing()) != null) out[n++] = gp;
+        return n;
+    }
+
+    private G getFromRing() {
+        while (true) {
+            int h = (int) HEAD.getAcquire(this);
+            int t = (int) TAIL.getOpaque(this);
+            if (t == h) return null;
+            G gp = (G) SLOT.getAcquire(ring, h & MASK);
+            if (HEAD.compareAndSet(this, h, h + 1)) return gp;
+        }
+    }
+
+    private static void spinMicros(long micros) {
+        long deadline = System.nanoTime() + micros * 1000;
+        while (System.nanoTime() - deadline < 0) Thread.onSpinWait();
+    }
+}

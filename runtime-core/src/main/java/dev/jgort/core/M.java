@@ -1,0 +1,53 @@
+package dev.jgort.core;
+
+import dev.jgort.spi.G0;
+import dev.jgort.spi.TlsSlot;
+
+/**
+ * A machine: Go's {@code m}, an OS thread that runs Gs while it holds a P. Made by {@code allocm} /
+ * {@code newm}, run by {@code mstart} (the schedule loop), ended by {@code mexit}.
+ *
+ * <p>Ownership: fields without a note are read and written only by the M's own thread. {@link #nextp}
+ * is written by the M that wakes this one before {@code notewakeup(park)} and read after the wake-up.
+ */
+final class M {
+    final Sched sched;
+    final long id;
+    final G0 g0;
+    final TlsSlot tls;
+    /** Go's {@code m.park}: where the M sleeps when it has nothing to do. */
+    final Note park = new Note();
+
+    /** The thread, once started (from the TLS slot). */
+    volatile Thread thread;
+    /** The P held, or null. Written by the M itself (acquirep / releasep). */
+    volatile P p;
+    /** The P to acquire when woken; written by the waker under the note's protocol. */
+    volatile P nextp;
+    /** Go's {@code mstartfn}: run once at start (e.g. {@code mspinning}). */
+    Runnable mstartfn;
+    /** The G running on this M, or null. */
+    volatile G curg;
+    /** Go's {@code m.lockedg}: the G wired to this M. Written by that G (on this thread) or by this M. */
+    volatile G lockedg;
+    /** Go's {@code m.spinning}: looking for work; counted in {@code sched.nmspinning}. */
+    volatile boolean spinning;
+    /** Blocked on its note (for traces). */
+    volatile boolean blocked;
+
+    /** Links in the idle-M list and the free-M list; guarded by {@code sched.lock}. */
+    M schedlink;
+    M freelink;
+
+    M(Sched sched, long id, G0 g0, TlsSlot tls) {
+        this.sched = sched;
+        this.id = id;
+        this.g0 = g0;
+        this.tls = tls;
+    }
+
+    @Override
+    public String toString() {
+        return "M" + id;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.jgort.core;
+
+/**
+ * A processor: Go's {@code p}. The right to run Go code: an M must hold a P to run Gs. Each P has a
+ * local run queue; there are exactly GOMAXPROCS of them.
+ *
+ * <p>Ownership: the M holding the P ({@link #m}) owns {@link #schedtick} and puts into {@link #runq};
+ * {@link #status} changes only by its owner, or under {@code sched.lock} for idle Ps.
+ */
+final class P {
+    // Go's P status values (runtime2.go).
+    static final int IDLE = 0, RUNNING = 1, SYSCALL = 2, GCSTOP = 3, DEAD = 4;
+
+    final int id;
+    final LocalRunQueue runq = new LocalRunQueue();
+
+    volatile int status = IDLE;
+    /** The owning M, or null when idle. */
+    volatile M m;
+    /**
+     * Go's {@code schedtick}: incremented by the owner on every execute that does not inherit the time
+     * slice. Plain: other threads (traces) read it racily, as Go's sysmon does.
+     */
+    int schedtick;
+    /** Go's {@code syscalltick}: incremented on every system call. */
+    volatile int syscalltick;
+
+    /** Link in the idle-P list; guarded by {@code sched.lock}. */
+    P link;
+
+    P(int id) {
+        this.id = id;
+    }
+
+    @Override
+    public String toString() {
+        return "P" + id;
+    }
+}

@@ -1,0 +1,867 @@
+package dev.jgort.core;
+
+import dev.jgort.api.RuntimeConfig;
+import dev.jgort.spi.G0;
+import dev.jgort.spi.StackChoice;
+import dev.jgort.spi.ThreadBackend;
+import dev.jgort.spi.ThreadStart;
+import dev.jgort.spi.ThreadStartException;
+import dev.jgort.spi.TlsSlot;
+
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The scheduler: Go's {@code schedt} and the functions of {@code proc.go} that move Gs, Ms and Ps.
+ * See {@code package-info.java} for the design; each method names its Go counterpart and says what
+ * it must hold.
+ */
+final class Sched implements LocalRunQueue.Overflow {
+    /** Go's {@code sched.lock}. Guards the fields marked "lock", the global run queue and the lists. */
+    final ReentrantLock lock = new ReentrantLock();
+
+    final JgortRuntime runtime;
+    final RuntimeConfig config;
+    final ThreadBackend backend;
+    /** {@code allocm}'s stack decision for this runtime's Ms. */
+    final StackChoice stackChoice;
+    final int runtimeId;
+    final long startNanos = System.nanoTime();
+
+    /** Go's {@code allp}, fixed at start (GOMAXPROCS changes come with stop-the-world). */
+    final P[] allp;
+    final int gomaxprocs;
+    /** Go's {@code stealOrder}: random permutations by coprime strides. */
+    private final RandomOrder stealOrder;
+
+    // ---- guarded by lock --------------------------------------------------------------------------
+    final GlobalRunQueue runq = new GlobalRunQueue();
+    private M midle;                 // idle Ms, linked by schedlink
+    int nmidle;                      // lock
+    int nmidlelocked;                // lock: locked Ms waiting for their G
+    private long mnext;              // lock: the next M id; also the number of Ms ever made
+    long nmfreed;                    // lock: Ms that exited
+    private M freem;                 // lock: exited Ms whose records wait for the thread to end
+    private P pidle;                 // lock: idle Ps, linked by link
+    final List<M> allm = new ArrayList<>(); // lock
+
+    // ---- atomics -----------------------------------------------------------------------------------
+    /** Go's {@code sched.npidle}: written under the lock, read anywhere. */
+    volatile int npidle;
+    /** Go's {@code sched.nmspinning}. */
+    final AtomicInteger nmspinning = new AtomicInteger();
+    private final AtomicLong goidgen = new AtomicLong();
+
+    // ---- goroutines --------------------------------------------------------------------------------
+    final LongAdder gcreated = new LongAdder();
+    final LongAdder gexited = new LongAdder();
+    /**
+     * Live Gs that have unmounted at least once (parked or yielded): what deadlock reports, detail
+     * traces and shutdownNow walk. Gs that run to completion without ever unmounting never enter it,
+     * which keeps spawn-heavy work cheap; they are found on the run queues or the Ms meanwhile.
+     */
+    final Set<G> allgs = ConcurrentHashMap.newKeySet();
+    /** Virtual threads started inside goroutines by plain JDK APIs, by thread. */
+    final ConcurrentHashMap<Thread, G> adopted = new ConcurrentHashMap<>();
+    /** Carriers that are not {@link JavaThreadBackend.CarrierThread}s (other backends), by thread. */
+    private final ConcurrentHashMap<Thread, M> foreignCarriers = new ConcurrentHashMap<>();
+
+    // ---- counters ----------------------------------------------------------------------------------
+    final LongAdder steals = new LongAdder();
+    final LongAdder stolen = new LongAdder();
+    final LongAdder mwakeups = new LongAdder();
+    final LongAdder threadsExited = new LongAdder();
+
+    // ---- lifecycle ---------------------------------------------------------------------------------
+    /** close() is waiting: exits signal {@link #closeWaiter}. */
+    volatile boolean closing;
+    volatile Thread closeWaiter;
+    /** close() finished waiting: idle Ms exit instead of sleeping. */
+    volatile boolean stopped;
+    /** shutdownNow(): every G is interrupted before it runs. */
+    volatile boolean interruptAll;
+    /** The first fatal scheduler error (thread limit, thread creation failure, broken invariant). */
+    volatile RuntimeException fatal;
+
+    private final long idleTimeoutNanos;
+
+    private static final AtomicInteger RUNTIME_IDS = new AtomicInteger();
+
+    Sched(JgortRuntime runtime, RuntimeConfig config, ThreadBackend backend) {
+        this.runtime = runtime;
+        this.config = config;
+        this.backend = backend;
+        this.stackChoice = StackPolicy.choose(backend);
+        this.runtimeId = RUNTIME_IDS.incrementAndGet();
+        this.gomaxprocs = config.maxProcs();
+        this.allp = new P[gomaxprocs];
+        this.stealOrder = new RandomOrder(gomaxprocs);
+        this.idleTimeoutNanos = config.idleThreadTimeout().toNanos();
+        lock.lock();
+        try {
+            for (int i = gomaxprocs - 1; i >= 0; i--) {
+                allp[i] = new P(i);
+                pidleput(allp[i]);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // =================================================================================================
+    // Goroutine creation and readiness
+    // =================================================================================================
+
+    long newGoid() {
+        return goidgen.incrementAndGet();
+    }
+
+    int numGoroutine() {
+        return (int) (gcreated.sum() - gexited.sum());
+    }
+
+    /**
+     * Go's {@code ready} and {@code newproc}'s second half: {@code gp}'s thread became runnable. Called
+     * from {@link G#execute}, on any thread. Never throws: a failure is recorded as {@link #fatal}.
+     *
+     * <p>On an M holding a P, a G readied by another G (or by the M after the previous G ended) goes to
+     * that P's {@code runnext}, a G that yielded to its own M's tail (or, after {@code Gosched}, to the
+     * global queue). Elsewhere (platform threads, JDK timer threads) it goes to the global queue.
+     */
+    void ready(G gp) {
+        try {
+            M mp = currentM();
+            P pp = mp != null ? mp.p : null;
+            if (gp.casIdleToRunnable()) { // newproc: the thread was just started
+                gcreated.increment();
+                if (pp != null) runqput(pp, gp, true); else globrunqput(gp);
+            } else {
+                gp.makeRunnable();
+                if (pp == null) {
+                    globrunqput(gp);
+                } else if (mp.curg == gp && !Thread.currentThread().isVirtual()) {
+                    // Its own M, right after it unmounted: a yield (Thread.yield or Gosched).
+                    if (gp.toGlobal) globrunqput(gp); else runqput(pp, gp, false);
+                } else {
+                    runqput(pp, gp, true);
+                }
+            }
+            // Dekker with findrunnable: our queue store above, then its nmspinning/npidle loads below;
+            // the spinning M decrements nmspinning, then re-reads the queues. Both need StoreLoad.
+            VarHandle.fullFence();
+            wakep();
+        } catch (Throwable t) {
+            fatal(new IllegalStateException("jgort: cannot schedule " + gp + ": " + t, t));
+        }
+    }
+
+    /**
+     * execute() got a Runnable that is not the G's own continuation: the continuation of a virtual
+     * thread started inside a goroutine (which inherited the parent G as its scheduler). It becomes a
+     * goroutine of its own. Anything else is run in a new goroutine, so nothing is ever dropped.
+     */
+    void readyForeign(Runnable r) {
+        try {
+            Thread vt = VThreads.ownerOf(r);
+            if (vt == null) {
+                new G(this, newGoid(), (String) null, r).thread.start();
+                return;
+            }
+            G gp = adopted.get(vt);
+            if (gp == null) {
+                gp = adopted.computeIfAbsent(vt, t -> new G(this, newGoid(), t, r));
+            }
+            ready(gp);
+        } catch (Throwable t) {
+            fatal(new IllegalStateException("jgort: cannot schedule " + r + ": " + t, t));
+        }
+    }
+
+    /** Go's {@code globrunqput}, taking the lock. */
+    private void globrunqput(G gp) {
+        lock.lock();
+        try {
+            runq.put(gp);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Go's {@code runqput}. Must be the owner of {@code pp}. */
+    void runqput(P pp, G gp, boolean next) {
+        pp.runq.put(gp, next, this);
+    }
+
+    /** {@code runqputslow}'s second half: a full local queue sheds half of itself here. */
+    @Override
+    public void putBatch(G[] batch, int n) {
+        lock.lock();
+        try {
+            runq.putBatch(batch, n);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Go's {@code globrunqget}: takes a batch from the global queue onto {@code pp}'s local queue and
+     * returns one G. Must hold the lock and own {@code pp}.
+     */
+    G globrunqget(P pp, int max) {
+        int size = runq.size();
+        if (size == 0) return null;
+        int n = size / gomaxprocs + 1;
+        if (n > size) n = size;
+        if (max > 0 && n > max) n = max;
+        if (n > LocalRunQueue.SIZE / 2) n = LocalRunQueue.SIZE / 2;
+        G gp = runq.pop();
+        for (n--; n > 0; n--) {
+            runqput(pp, runq.pop(), false);
+        }
+        return gp;
+    }
+
+    // =================================================================================================
+    // The M's loop: mstart, schedule, execute, findrunnable
+    // =================================================================================================
+
+    /** The M of the calling thread if it is one of this runtime's, else null. Safe from a G. */
+    M currentM() {
+        Thread c = VThreads.currentCarrier();
+        M mp = c instanceof JavaThreadBackend.CarrierThread ct ? ct.m : foreignCarriers.get(c);
+        return mp != null && mp.sched == this ? mp : null;
+    }
+
+    /** Go's {@code mstart}: runs on the new M's thread until the M exits. */
+    private void mstart(M mp) {
+        Thread t = Thread.currentThread();
+        mp.thread = t;
+        if (t instanceof JavaThreadBackend.CarrierThread ct) ct.m = mp; else foreignCarriers.put(t, mp);
+        try {
+            acquirep(mp, mp.nextp);
+            mp.nextp = null;
+            schedule(mp);
+        } catch (Throwable e) {
+            fatal(new IllegalStateException("jgort: " + mp + " failed: " + e, e));
+            if (mp.p != null) handoffp(releasep(mp)); // the P's goroutines must not be stranded
+        } finally {
+            if (!(t instanceof JavaThreadBackend.CarrierThread)) foreignCarriers.remove(t);
+            mexit(mp);
+        }
+    }
+
+    /**
+     * Go's {@code schedule}: one round of scheduling per iteration: find a runnable G and execute it.
+     * Returns when the M must exit (idle too long, runtime stopped, or its locked G ended).
+     */
+    private void schedule(M mp) {
+        while (true) {
+            if (mp.lockedg != null) {
+                // Our locked G is not runnable here: give the P away and wait for the G.
+                stoplockedm(mp);
+                if (execute(mp, mp.lockedg, false)) return;
+                continue;
+            }
+            P pp = mp.p;
+            G gp = null;
+            boolean inheritTime = false;
+            // Fairness: now and then check the global queue first, so two goroutines that keep
+            // re-spawning each other on a local queue cannot starve it.
+            if (pp.schedtick % 61 == 0 && runq.size() > 0) {
+                lock.lock();
+                try {
+                    gp = globrunqget(pp, 1);
+                } finally {
+                    lock.unlock();
+                }
+            }
+            if (gp == null) {
+                gp = pp.runq.get();
+                inheritTime = pp.runq.inheritTime;
+                if (gp != null && mp.spinning) throw new IllegalStateException("schedule: spinning with local work");
+            }
+            if (gp == null) {
+                gp = findrunnable(mp); // blocks until work
+                if (gp == null) return;
+                inheritTime = mp.p.runq.inheritTime;
+            }
+            // This M is about to run a G: if it was spinning, another M must take over the search.
+            if (mp.spinning) resetspinning(mp);
+            if (gp.lockedm != null) {
+                // Hand our P to the G's own M and wait.
+                if (!startlockedm(mp, gp)) return;
+                continue;
+            }
+            if (execute(mp, gp, inheritTime)) return;
+        }
+    }
+
+    /**
+     * Go's {@code execute}: runs {@code gp} on the current M until it unmounts (parks, yields or ends).
+     *
+     * @return whether the M must exit (its locked G ended: the G takes the thread with it)
+     */
+    private boolean execute(M mp, G gp, boolean inheritTime) {
+        long word = gp.beginRun();
+        P pp = mp.p;
+        gp.m = mp;
+        mp.curg = gp;
+        if (!inheritTime) pp.schedtick++;
+        if (interruptAll) gp.thread.interrupt();
+        try {
+            gp.cont.run(); // mounts the virtual thread here until it unmounts
+        } catch (Throwable t) {
+            // The JDK reports a G's own uncaught exceptions itself; this is the continuation failing.
+            fatal(new IllegalStateException("jgort: goroutine " + gp.goid + " failed to run: " + t, t));
+        }
+        mp.curg = null;
+        if (!gp.thread.isAlive()) {
+            // Ended in our run, or (the CAS fails) resumed and ended on another M, which reports it.
+            return gp.casRunningToDead(word) && goexit0(mp, gp);
+        }
+        if (!gp.inAllgs) {
+            gp.inAllgs = true;
+            allgs.add(gp);
+            if (gp.status() == G.DEAD) allgs.remove(gp); // it ended on another M meanwhile
+        }
+        gp.endRun(word); // → WAITING unless it was readied meanwhile
+        return false;
+    }
+
+    /**
+     * Go's {@code goexit0}: {@code gp} ended and is {@code _Gdead}.
+     *
+     * @return whether the M must exit with it (it ended while locked to this M)
+     */
+    private boolean goexit0(M mp, G gp) {
+        if (gp.inAllgs) allgs.remove(gp);
+        if (gp.adopted) adopted.remove(gp.thread);
+        boolean locked = gp.lockedm == mp;
+        gp.lockedm = null;
+        if (mp.lockedg == gp) mp.lockedg = null;
+        gexited.increment();
+        if (closing) {
+            Thread w = closeWaiter;
+            if (w != null) LockSupport.unpark(w);
+        }
+        if (locked) {
+            // The goroutine may have left the thread in a state nobody else should inherit: the M
+            // exits with it, and its P goes to another M.
+            handoffp(releasep(mp));
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Go's {@code findrunnable}: finds a runnable G, stealing from other Ps, or parks the M until there
+     * is one. Returns with the M holding a P (not necessarily the one it came with), or null if the M
+     * must exit (it then holds no P).
+     */
+    private G findrunnable(M mp) {
+        while (true) {
+            P pp = mp.p;
+            // local runq
+            G gp = pp.runq.get();
+            if (gp != null) return gp;
+            // global runq
+            if (runq.size() != 0) {
+                lock.lock();
+                try {
+                    gp = globrunqget(pp, 0);
+                } finally {
+                    lock.unlock();
+                }
+                pp.runq.inheritTime = false;
+                if (gp != null) return gp;
+            }
+            // Steal, unless enough Ms already spin: limits CPU burnt when GOMAXPROCS >> real work.
+            if (mp.spinning || 2 * nmspinning.get() < gomaxprocs - npidle) {
+                if (!mp.spinning) {
+                    mp.spinning = true;
+                    nmspinning.incrementAndGet();
+                }
+                gp = stealWork(mp, pp);
+                pp.runq.inheritTime = false;
+                if (gp != null) return gp;
+            }
+
+            // Nothing found: give the P back, then stop spinning.
+            lock.lock();
+            try {
+                if (runq.size() != 0) {
+                    gp = globrunqget(pp, 0);
+                    pp.runq.inheritTime = false;
+                    return gp;
+                }
+                if (releasep(mp) != pp) throw new IllegalStateException("findrunnable: wrong p");
+                pidleput(pp);
+            } finally {
+                lock.unlock();
+            }
+
+            // Delicate dance: a G may be readied right after we gave up. We drop nmspinning first and
+            // then look at every queue again; the readier stores first and then reads nmspinning (see
+            // ready). One of us sees the other, so no wake-up is lost.
+            if (mp.spinning) {
+                mp.spinning = false;
+                if (nmspinning.decrementAndGet() < 0) throw new IllegalStateException("findrunnable: negative nmspinning");
+                P p2 = recheckQueues();
+                if (p2 != null) {
+                    acquirep(mp, p2);
+                    mp.spinning = true;
+                    nmspinning.incrementAndGet();
+                    continue;
+                }
+            }
+            if (!stopm(mp)) return null;
+        }
+    }
+
+    /** Four passes over all Ps in a random order; runnext is taken only in the last. */
+    private G stealWork(M mp, P pp) {
+        for (int i = 0; i < 4; i++) {
+            boolean stealRunNext = i == 3;
+            for (RandomOrder.Enum e = stealOrder.start(ThreadLocalRandom.current().nextInt()); !e.done(); e.next()) {
+                P p2 = allp[e.position()];
+                if (p2 == pp) continue;
+                int before = pp.runq.size();
+                G gp = pp.runq.steal(p2.runq, stealRunNext, p2.status == P.RUNNING);
+                if (gp != null) {
+                    steals.increment();
+                    stolen.add(1 + pp.runq.size() - before);
+                    return gp;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * After dropping spinning without a P: if any queue has work, takes an idle P for it (or null).
+     * Go's second look at {@code sched.runq} and {@code checkRunqsNoP}.
+     */
+    private P recheckQueues() {
+        boolean work = runq.size() != 0;
+        for (int i = 0; !work && i < allp.length; i++) {
+            work = !allp[i].runq.isEmpty();
+        }
+        if (!work) return null;
+        lock.lock();
+        try {
+            return pidleget();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // =================================================================================================
+    // Ps and Ms: acquirep, releasep, pidle, midle, startm, stopm, wakep, handoffp
+    // =================================================================================================
+
+    /** Go's {@code acquirep}: wires {@code pp} to {@code mp}. {@code pp} must be idle and off the list. */
+    void acquirep(M mp, P pp) {
+        if (mp.p != null || pp.m != null || pp.status != P.IDLE) {
+            throw new IllegalStateException("acquirep: invalid p state: " + mp + ".p=" + mp.p + " " + pp
+                    + ".m=" + pp.m + " status=" + pp.status);
+        }
+        mp.p = pp;
+        pp.m = mp;
+        pp.status = P.RUNNING;
+    }
+
+    /** Go's {@code releasep}: unwires the M's P and returns it (idle, not on the list). */
+    P releasep(M mp) {
+        P pp = mp.p;
+        if (pp == null || pp.m != mp || pp.status != P.RUNNING) {
+            throw new IllegalStateException("releasep: invalid p state: " + mp + ".p=" + pp);
+        }
+        mp.p = null;
+        pp.m = null;
+        pp.status = P.IDLE;
+        return pp;
+    }
+
+    /** Go's {@code pidleput}. Must hold the lock; the P's queue must be empty. */
+    private void pidleput(P pp) {
+        if (!pp.runq.isEmpty()) throw new IllegalStateException("pidleput: P has non-empty run queue");
+        pp.link = pidle;
+        pidle = pp;
+        npidle = npidle + 1;
+    }
+
+    /** Go's {@code pidleget}. Must hold the lock. */
+    private P pidleget() {
+        P pp = pidle;
+        if (pp != null) {
+            pidle = pp.link;
+            pp.link = null;
+            npidle = npidle - 1;
+        }
+        return pp;
+    }
+
+    /** Go's {@code mput}. Must hold the lock. */
+    private void mput(M mp) {
+        mp.schedlink = midle;
+        midle = mp;
+        nmidle++;
+    }
+
+    /** Go's {@code mget}. Must hold the lock. */
+    private M mget() {
+        M mp = midle;
+        if (mp != null) {
+            midle = mp.schedlink;
+            mp.schedlink = null;
+            nmidle--;
+        }
+        return mp;
+    }
+
+    /** Takes {@code mp} off the idle list if it is there. Must hold the lock. */
+    private boolean mremove(M mp) {
+        for (M prev = null, m = midle; m != null; prev = m, m = m.schedlink) {
+            if (m == mp) {
+                if (prev == null) midle = m.schedlink; else prev.schedlink = m.schedlink;
+                m.schedlink = null;
+                nmidle--;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Go's {@code stopm}: parks the M on the idle list until {@code startm} hands it a P.
+     *
+     * @return true with the M holding its new P; false if the M must exit (idle for longer than the
+     *         idle timeout, or the runtime stopped), then off every list
+     */
+    private boolean stopm(M mp) {
+        if (mp.p != null) throw new IllegalStateException("stopm holding p");
+        if (mp.spinning) throw new IllegalStateException("stopm spinning");
+        lock.lock();
+        try {
+            if (stopped) return false;
+            mput(mp);
+        } finally {
+            lock.unlock();
+        }
+        mp.blocked = true;
+        boolean woken = mp.park.sleep(idleTimeoutNanos);
+        if (!woken) {
+            lock.lock();
+            try {
+                if (mremove(mp)) return false; // nobody chose us: exit
+            } finally {
+                lock.unlock();
+            }
+            mp.park.sleep(); // mget took us: the wake-up is on its way
+        }
+        mp.blocked = false;
+        mp.park.clear();
+        P pp = mp.nextp;
+        mp.nextp = null;
+        if (pp == null) return false; // woken by close() to exit
+        acquirep(mp, pp);
+        mwakeups.increment();
+        return true;
+    }
+
+    /**
+     * Go's {@code startm}: runs {@code pp} (an idle P if null) on an idle or new M. With
+     * {@code spinning}, the caller has counted the M in {@code nmspinning}, and the M starts spinning.
+     * Never throws: a failure to make an M is recorded as {@link #fatal} and the P goes back idle.
+     */
+    void startm(P pp, boolean spinning) {
+        M nmp;
+        lock.lock();
+        try {
+            if (pp == null) {
+                pp = pidleget();
+                if (pp == null) {
+                    if (spinning && nmspinning.decrementAndGet() < 0) {
+                        throw new IllegalStateException("startm: negative nmspinning");
+                    }
+                    return;
+                }
+            }
+            nmp = mget();
+        } finally {
+            lock.unlock();
+        }
+        if (nmp == null) {
+            newm(pp, spinning);
+            return;
+        }
+        if (nmp.spinning) throw new IllegalStateException("startm: m is spinning");
+        if (nmp.nextp != null) throw new IllegalStateException("startm: m has p");
+        nmp.spinning = spinning;
+        nmp.nextp = pp;
+        nmp.park.wakeup();
+    }
+
+    /**
+     * Go's {@code wakep}: if a P is idle and nobody spins, start a spinning M. Only one M spins up per
+     * wake-up: it wakes the next one itself when it finds work ({@code resetspinning}).
+     */
+    void wakep() {
+        if (npidle == 0) return;
+        if (nmspinning.get() != 0 || !nmspinning.compareAndSet(0, 1)) return;
+        startm(null, true);
+    }
+
+    /** Go's {@code resetspinning}: the M found work and stops spinning; another one may start. */
+    private void resetspinning(M mp) {
+        mp.spinning = false;
+        int n = nmspinning.decrementAndGet();
+        if (n < 0) throw new IllegalStateException("resetspinning: negative nmspinning");
+        // M wakeup policy is deliberately somewhat conservative, so check if we need to wake up
+        // another P here.
+        wakep();
+    }
+
+    /**
+     * Go's {@code handoffp}: an M gives up {@code pp} (it blocks or exits). Start an M for it if it has
+     * work or if nobody is looking for work; else make it idle.
+     */
+    void handoffp(P pp) {
+        if (!pp.runq.isEmpty() || runq.size() != 0) {
+            startm(pp, false);
+            return;
+        }
+        // No local work; if nobody spins and no P is idle, our help is needed to look for work.
+        if (nmspinning.get() + npidle == 0 && nmspinning.compareAndSet(0, 1)) {
+            startm(pp, true);
+            return;
+        }
+        lock.lock();
+        try {
+            if (runq.size() == 0) {
+                pidleput(pp);
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        startm(pp, false);
+    }
+
+    /**
+     * Go's {@code stoplockedm}: the M's locked G cannot run now; hand the P off and sleep until
+     * {@code startlockedm} hands one back with the G runnable.
+     */
+    private void stoplockedm(M mp) {
+        G lg = mp.lockedg;
+        if (lg == null || lg.lockedm != mp) throw new IllegalStateException("stoplockedm: inconsistent locking");
+        if (mp.p != null) handoffp(releasep(mp));
+        lock.lock();
+        try {
+            nmidlelocked++;
+        } finally {
+            lock.unlock();
+        }
+        mp.blocked = true;
+        mp.park.sleep();
+        mp.blocked = false;
+        mp.park.clear();
+        lock.lock();
+        try {
+            nmidlelocked--;
+        } finally {
+            lock.unlock();
+        }
+        P pp = mp.nextp;
+        mp.nextp = null;
+        acquirep(mp, pp);
+    }
+
+    /**
+     * Go's {@code startlockedm}: {@code gp} is locked to another M: hand it our P, wake it, and stop.
+     *
+     * @return whether this M got a P again (false: it must exit)
+     */
+    private boolean startlockedm(M mp, G gp) {
+        M lm = gp.lockedm;
+        if (lm == mp) throw new IllegalStateException("startlockedm: locked to me");
+        if (lm.nextp != null) throw new IllegalStateException("startlockedm: m has p");
+        P pp = releasep(mp);
+        lm.nextp = pp;
+        lm.park.wakeup();
+        return stopm(mp);
+    }
+
+    // =================================================================================================
+    // M lifecycle: allocm, newm, mexit
+    // =================================================================================================
+
+    /**
+     * Go's {@code newm}: makes an M for {@code pp} and starts its thread. Never throws: on failure the
+     * P goes back idle and the error is recorded as {@link #fatal}.
+     */
+    private void newm(P pp, boolean spinning) {
+        M mp;
+        try {
+            mp = allocm();
+        } catch (IllegalStateException e) {
+            undoStart(pp, spinning, e);
+            return;
+        }
+        mp.nextp = pp;
+        mp.spinning = spinning; // Go: mstartfn = mspinning
+        try {
+            backend.newThread(new ThreadStart(mp.g0, mp.tls, () -> mstart(mp)));
+        } catch (ThreadStartException | RuntimeException e) {
+            int errno = e instanceof ThreadStartException tse ? tse.errno() : 0;
+            long have;
+            lock.lock();
+            try {
+                allm.remove(mp);
+                nmfreed++;
+                have = mnext - nmfreed;
+            } finally {
+                lock.unlock();
+            }
+            String msg = "runtime: failed to create new OS thread (have " + have + " already; errno=" + errno + ")"
+                    + (errno == 11 ? "\nruntime: may need to increase max user processes (ulimit -u)" : "");
+            undoStart(pp, spinning, new IllegalStateException(msg, e));
+        }
+    }
+
+    private void undoStart(P pp, boolean spinning, IllegalStateException e) {
+        fatal(e);
+        lock.lock();
+        try {
+            if (pp.runq.isEmpty()) {
+                pidleput(pp);
+            } else {
+                // Keep its Gs reachable: move them to the global queue, where any running M finds them.
+                G[] gs = new G[LocalRunQueue.SIZE + 1];
+                int n = pp.runq.drainTo(gs);
+                runq.putBatch(gs, n);
+                pidleput(pp);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (spinning) nmspinning.decrementAndGet();
+    }
+
+    /**
+     * Go's {@code allocm} and {@code mcommoninit}: frees the records of exited Ms whose threads have
+     * ended, reserves an id (checking {@code maxmcount}), and decides the M's stack.
+     *
+     * @throws IllegalStateException Go's {@code program exceeds N-thread limit}
+     */
+    private M allocm() {
+        lock.lock();
+        try {
+            // Sweep the free-M list: a record (and its stack) is freed only once its thread has ended.
+            M prev = null;
+            for (M m = freem; m != null; ) {
+                M next = m.freelink;
+                if (m.g0.isThreadEnded()) {
+                    if (prev == null) freem = next; else prev.freelink = next;
+                    m.freelink = null;
+                } else {
+                    prev = m;
+                }
+                m = next;
+            }
+            long id = mnext++;
+            if (mnext - nmfreed > config.maxThreads()) { // checkmcount
+                mnext--;
+                throw new IllegalStateException("runtime: program exceeds " + config.maxThreads()
+                        + "-thread limit (thread exhaustion): raise it with RuntimeConfig.withMaxThreads");
+            }
+            G0 g0 = new G0(id, "jgort" + runtimeId + "-m" + id, stackChoice);
+            M mp = new M(this, id, g0, new TlsSlot(0));
+            allm.add(mp);
+            return mp;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Go's {@code mexit}: the M holds no P; its record goes on the free-M list until the thread ends. */
+    private void mexit(M mp) {
+        lock.lock();
+        try {
+            mremove(mp);
+            allm.remove(mp);
+            mp.freelink = freem;
+            freem = mp;
+            nmfreed++;
+        } finally {
+            lock.unlock();
+        }
+        threadsExited.increment();
+        Thread w = closeWaiter;
+        if (w != null) LockSupport.unpark(w);
+    }
+
+    /** Go's {@code mcount}: Ms alive. */
+    int mcount() {
+        lock.lock();
+        try {
+            return (int) (mnext - nmfreed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long threadsCreated() {
+        lock.lock();
+        try {
+            return mnext;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes every idle M so it exits (runtime stopped). */
+    void stopIdleMs() {
+        stopped = true;
+        lock.lock();
+        try {
+            for (M mp = mget(); mp != null; mp = mget()) {
+                mp.nextp = null;
+                mp.park.wakeup();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records the first fatal error and prints it once, as Go's {@code throw} would. */
+    void fatal(RuntimeException e) {
+        if (fatal == null) {
+            synchronized (this) {
+                if (fatal == null) {
+                    fatal = e;
+                    System.err.println("fatal error: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Snapshots of lists for traces: must not be called with the lock held by the caller. */
+    List<M> allmSnapshot() {
+        lock.lock();
+        try {
+            return new ArrayList<>(allm);
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.jgort.core;
+
+import dev.jgort.api.RuntimeStats;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Go's {@code schedtrace}: the {@code SCHED} line and, with detail, one line per P, M and G, in the
+ * format of Go 1.14–1.16. Read without stopping the scheduler, like Go's: each number is exact when
+ * read, not all at one instant. Run-queue sizes count {@code runnext}.
+ */
+final class SchedTrace {
+    private SchedTrace() {}
+
+    static String format(Sched s, boolean detail) {
+        RuntimeStats st = stats(s);
+        StringBuilder b = new StringBuilder(128);
+        b.append("SCHED ").append((System.nanoTime() - s.startNanos) / 1_000_000).append("ms: gomaxprocs=")
+                .append(st.maxProcs()).append(" idleprocs=").append(st.idleProcs())
+                .append(" threads=").append(st.threads()).append(" spinningthreads=").append(st.spinningThreads())
+                .append(" idlethreads=").append(st.idleThreads()).append(" runqueue=").append(st.globalRunqueue());
+        if (detail) {
+            int nmidlelocked;
+            s.lock.lock();
+            try {
+                nmidlelocked = s.nmidlelocked;
+            } finally {
+                s.lock.unlock();
+            }
+            b.append(" gcwaiting=0 nmidlelocked=").append(nmidlelocked).append(" stopwait=0 sysmonwait=0")
+                    .append(" backend=").append(st.backend()).append(" stack=\"").append(st.stackPolicy()).append('"');
+        } else {
+            b.append(" [");
+            int[] q = st.localRunqueues();
+            for (int i = 0; i < q.length; i++) {
+                if (i > 0) b.append(' ');
+                b.append(q[i]);
+            }
+            b.append(']');
+        }
+        b.append('\n');
+        if (!detail) return b.toString();
+
+        for (P pp : s.allp) {
+            M mp = pp.m;
+            b.append("  P").append(pp.id).append(": status=").append(pp.status).append(" schedtick=")
+                    .append(pp.schedtick).append(" syscalltick=").append(pp.syscalltick).append(" m=")
+                    .append(mp != null ? mp.id : -1).append(" runqsize=").append(pp.runq.size())
+                    .append(" gfreecnt=0 timerslen=0\n");
+        }
+        List<M> ms = s.allmSnapshot();
+        Set<G> gs = new LinkedHashSet<>();
+        for (M mp : ms) {
+            P pp = mp.p;
+            G curg = mp.curg;
+            G lockedg = mp.lockedg;
+            if (curg != null) gs.add(curg);
+            b.append("  M").append(mp.id).append(": p=").append(pp != null ? pp.id : -1)
+                    .append(" curg=").append(curg != null ? curg.goid : -1)
+                    .append(" mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=").append(mp.spinning)
+                    .append(" blocked=").append(mp.blocked).append(" lockedg=")
+                    .append(lockedg != null ? lockedg.goid : -1).append('\n');
+        }
+        gs.addAll(s.allgs);
+        for (G gp : gs) {
+            int status = gp.status();
+            if (status == G.DEAD) continue;
+            M mp = status == G.RUNNING ? gp.m : null;
+            M lm = gp.lockedm;
+            b.append("  G").append(gp.goid).append(": status=").append(status).append('(')
+                    .append(waitReason(gp, status)).append(") m=").append(mp != null ? mp.id : -1)
+                    .append(" lockedm=").append(lm != null ? lm.id : -1).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Go prints a wait reason ("chan receive", "sleep", ...); the JDK thread state is what we know. */
+    static String waitReason(G gp, int status) {
+        if (status != G.WAITING) return "";
+        return switch (gp.thread.getState()) {
+            case TIMED_WAITING -> "sleep";
+            case BLOCKED -> "sync.Mutex.Lock";
+            case WAITING -> "park";
+            default -> "";
+        };
+    }
+
+    static RuntimeStats stats(Sched s) {
+        int[] q = new int[s.allp.length];
+        for (int i = 0; i < q.length; i++) q[i] = s.allp[i].runq.size();
+        int threads, idle, idleProcs, global;
+        long created;
+        s.lock.lock();
+        try {
+            threads = s.mcount();
+            idle = s.nmidle;
+            idleProcs = s.npidle;
+            global = s.runq.size();
+            created = s.threadsCreated();
+        } finally {
+            s.lock.unlock();
+        }
+        return new RuntimeStats(s.gomaxprocs, s.numGoroutine(), threads, idle, s.nmspinning.get(), idleProcs,
+                global, q, s.gcreated.sum(), s.steals.sum(), s.stolen.sum(), s.mwakeups.sum(), created,
+                s.threadsExited.sum(), s.backend.name(), s.stackChoice.toString());
+    }
+}

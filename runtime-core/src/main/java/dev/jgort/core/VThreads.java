@@ -1,0 +1,126 @@
+package dev.jgort.core;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
+
+/**
+ * The JDK internals a G needs: a virtual thread with a scheduler of our choosing, its continuation
+ * (running it mounts the G on the calling M), and the carrier of the calling code.
+ *
+ * <p>All of it lives in {@code java.lang}, reached through {@link MethodHandles#privateLookupIn}, which
+ * needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}. Without it {@link #check()} fails with a
+ * message naming the flag.
+ */
+final class VThreads {
+    private VThreads() {}
+
+    static final String ADD_OPENS = "--add-opens java.base/java.lang=ALL-UNNAMED";
+
+    private static final MethodHandle NEW_VTHREAD;     // VirtualThread(Executor, String, int, Runnable)
+    private static final VarHandle RUN_CONTINUATION;   // VirtualThread.runContinuation
+    private static final VarHandle SCHEDULER;          // VirtualThread.scheduler
+    private static final VarHandle CONT_OWNER;         // the VirtualThread bound into runContinuation's lambda
+    private static final Class<?> CONT_CLASS;          // the class of every runContinuation lambda
+    private static final MethodHandle CURRENT_CARRIER;  // Thread.currentCarrierThread()
+    private static final Throwable FAILURE;
+
+    static {
+        MethodHandle newVThread = null, currentCarrier = null;
+        VarHandle runCont = null, scheduler = null, contOwner = null;
+        Class<?> contClass = null;
+        Throwable failure = null;
+        try {
+            Class<?> vt = Class.forName("java.lang.VirtualThread");
+            MethodHandles.Lookup l = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
+            newVThread = l.findConstructor(vt, MethodType.methodType(void.class, Executor.class, String.class,
+                    int.class, Runnable.class)).asType(MethodType.methodType(Thread.class, Executor.class,
+                    String.class, int.class, Runnable.class));
+            runCont = l.findVarHandle(vt, "runContinuation", Runnable.class);
+            scheduler = l.findVarHandle(vt, "scheduler", Executor.class);
+            MethodHandles.Lookup tl = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
+            currentCarrier = tl.findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+            // Every runContinuation is `this::runContinuation`: one hidden lambda class with one
+            // captured field, the thread. Reading it maps a Runnable handed to execute() to its thread.
+            Thread probe = (Thread) newVThread.invokeExact((Executor) r -> { }, "", 0, (Runnable) () -> { });
+            Runnable cont = (Runnable) runCont.get(probe);
+            contClass = cont.getClass();
+            var fields = contClass.getDeclaredFields();
+            if (fields.length != 1 || fields[0].getType() != vt) {
+                throw new IllegalStateException("unexpected VirtualThread.runContinuation shape: " + contClass);
+            }
+            contOwner = MethodHandles.privateLookupIn(contClass, MethodHandles.lookup())
+                    .findVarHandle(contClass, fields[0].getName(), vt);
+            if (contOwner.get(cont) != probe) {
+                throw new IllegalStateException("VirtualThread.runContinuation is not bound to its thread");
+            }
+        } catch (Throwable t) {
+            failure = t;
+        }
+        NEW_VTHREAD = newVThread;
+        RUN_CONTINUATION = runCont;
+        SCHEDULER = scheduler;
+        CONT_OWNER = contOwner;
+        CONT_CLASS = contClass;
+        CURRENT_CARRIER = currentCarrier;
+        FAILURE = failure;
+    }
+
+    /** Throws a clear error if the JDK internals are out of reach. */
+    static void check() {
+        if (FAILURE == null) return;
+        if (FAILURE instanceof IllegalAccessException || FAILURE instanceof IllegalAccessError
+                || FAILURE instanceof SecurityException) {
+            throw new IllegalStateException("jgort cannot reach java.lang.VirtualThread: start the JVM with "
+                    + ADD_OPENS + " (or run a jar whose manifest has 'Add-Opens: java.base/java.lang')", FAILURE);
+        }
+        throw new IllegalStateException("jgort cannot use this JDK's virtual threads (it needs JDK 25 and "
+                + ADD_OPENS + "): " + FAILURE, FAILURE);
+    }
+
+    /** A new, unstarted virtual thread whose scheduler is {@code scheduler}. */
+    static Thread newThread(Executor scheduler, String name, Runnable task) {
+        try {
+            return (Thread) NEW_VTHREAD.invokeExact(scheduler, name, 0, task);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** The Runnable that mounts {@code vthread} on the calling thread and runs it until it unmounts. */
+    static Runnable continuation(Thread vthread) {
+        return (Runnable) RUN_CONTINUATION.get(vthread);
+    }
+
+    /** The scheduler object of a virtual thread. */
+    static Executor scheduler(Thread vthread) {
+        return (Executor) SCHEDULER.get(vthread);
+    }
+
+    /** The virtual thread whose continuation {@code r} is, or null if {@code r} is something else. */
+    static Thread ownerOf(Runnable r) {
+        return r.getClass() == CONT_CLASS ? (Thread) CONT_OWNER.get(r) : null;
+    }
+
+    /** The platform thread the caller runs on: itself, or the carrier of the calling virtual thread. */
+    static Thread currentCarrier() {
+        try {
+            return (Thread) CURRENT_CARRIER.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Loads the JDK's socket poller threads from a platform thread, so they never run as goroutines. */
+    static void startPollers() {
+        try {
+            Class.forName("sun.nio.ch.Poller", true, ClassLoader.getSystemClassLoader());
+        } catch (Throwable ignored) {
+            // Not fatal: pollers then start on first use (-Djdk.pollerMode=1 avoids that too).
+        }
+    }
+}

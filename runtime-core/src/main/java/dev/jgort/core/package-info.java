@@ -1,0 +1,53 @@
+/**
+ * jgort's scheduler: Go's {@code runtime/proc.go} for virtual threads.
+ *
+ * <h2>Goroutine scheduler</h2>
+ * The scheduler's job is to distribute ready-to-run goroutines over worker threads. Three concepts,
+ * named as in Go:
+ * <ul>
+ *   <li><b>G</b> — goroutine ({@link dev.jgort.core.G}). A JDK virtual thread whose scheduler object is
+ *       the G itself: whenever the JDK makes the thread runnable (start, unpark, yield, sleep expiry,
+ *       monitor release) it calls {@code G.execute(continuation)}, so the scheduler learns which G
+ *       became runnable without a lookup. Running the continuation on a platform thread mounts the G
+ *       there until it parks, yields or ends: that is Go's {@code execute(gp)}.</li>
+ *   <li><b>M</b> — worker thread, or machine ({@link dev.jgort.core.M}). A platform thread (the Java
+ *       backend) or a native thread (the JNI backend) that runs the schedule loop. The carrier of a
+ *       G.</li>
+ *   <li><b>P</b> — processor ({@link dev.jgort.core.P}), a resource required to run Gs. An M must hold
+ *       a P to run Gs; there are exactly GOMAXPROCS Ps. Each P has a local run queue (a 256-slot
+ *       lock-free ring plus a {@code runnext} slot, {@link dev.jgort.core.LocalRunQueue}); there is one
+ *       global run queue ({@link dev.jgort.core.GlobalRunQueue}) under {@code sched.lock}.</li>
+ * </ul>
+ *
+ * <h2>Where a runnable G goes</h2>
+ * A G started or readied by code running on an M that holds a P (another G, or the M right after a G
+ * ended and woke its joiner) goes into that P's {@code runnext}: it runs next, inheriting the time
+ * slice, which is what makes spawn-and-join and ping-pong cheap. A G that yields goes to its P's tail;
+ * after {@code Go.gosched()} to the global queue. A G readied from elsewhere (a platform thread, the
+ * JDK's timer threads) goes to the global queue. A full local queue moves half of itself there.
+ *
+ * <h2>Worker thread parking/unparking</h2>
+ * We need to balance between keeping enough running worker threads to use the available hardware
+ * parallelism and parking excessive running threads to conserve CPU. This is not simple: the
+ * scheduler state is distributed (per-P queues), so global predicates cannot be computed on fast
+ * paths, and parking and unparking threads is expensive. Go's answer, taken as is: an M that runs out
+ * of local work becomes <i>spinning</i> — it looks at the global queue and steals from other Ps — and
+ * we unpark an additional M only when a G is readied, there is an idle P, and no M is spinning
+ * ({@code wakep}). The last spinning M that finds work unparks a new spinning M
+ * ({@code resetspinning}). This gives no bursts of unparked threads, while a new goroutine always
+ * finds a thread looking for it. Dropping spinning is delicate: the M decrements {@code nmspinning}
+ * and then checks every queue again, while the readier puts the G and then checks
+ * {@code nmspinning}; both sides have a full fence between, so one of them sees the other.
+ *
+ * <h2>Locking</h2>
+ * {@code sched.lock} (a {@link java.util.concurrent.locks.ReentrantLock}) guards the global queue, the
+ * idle-P and idle-M lists and the M lists; fields say "lock" where it guards them. Local queues are
+ * lock-free (one producer: the owning M). A P's status changes only in its owner or under the lock.
+ * No code holding the lock parks a virtual thread: code that runs inside a G and takes the lock
+ * ({@code ready} on a wake-up) runs pinned, so contention blocks the carrier, not the G.
+ *
+ * <h2>What is not here yet</h2>
+ * System calls and P hand-off from a blocked M, sysmon, forEachP, stop-the-world and GOMAXPROCS at run
+ * time come with the runtime-services work; the native M backend with the JNI work.
+ */
+package dev.jgort.core;
