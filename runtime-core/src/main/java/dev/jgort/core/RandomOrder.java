@@ -62,5 +62,10 @@ final class RandomOrder {
         int position() {
             return pos;
         }
+
+        /** The stride (for tests). */
+        int inc() {
+            return inc;
+        }
     }
 }

@@ -714,7 +714,13 @@ final class Sched implements LocalRunQueue.Overflow {
         try {
             mp = allocm();
         } catch (IllegalStateException e) {
-            undoStart(pp, spinning, e);
+            if (spinning) {
+                // Only an extra searcher was wanted: the Ms that run keep finding the work. Go would
+                // die here; jgort backs off and fails only when a P with work cannot get an M.
+                undoStart(pp, true, null);
+                return;
+            }
+            undoStart(pp, false, e);
             return;
         }
         mp.nextp = pp;
@@ -738,8 +744,9 @@ final class Sched implements LocalRunQueue.Overflow {
         }
     }
 
+    /** Gives back a P that got no M; {@code e}, if any, is fatal. */
     private void undoStart(P pp, boolean spinning, IllegalStateException e) {
-        fatal(e);
+        if (e != null) fatal(e);
         lock.lock();
         try {
             if (pp.runq.isEmpty()) {

@@ -29,8 +29,7 @@ final class SchedTrace {
             } finally {
                 s.lock.unlock();
             }
-            b.append(" gcwaiting=0 nmidlelocked=").append(nmidlelocked).append(" stopwait=0 sysmonwait=0")
-                    .append(" backend=").append(st.backend()).append(" stack=\"").append(st.stackPolicy()).append('"');
+            b.append(" gcwaiting=0 nmidlelocked=").append(nmidlelocked).append(" stopwait=0 sysmonwait=0");
         } else {
             b.append(" [");
             int[] q = st.localRunqueues();
@@ -73,6 +72,8 @@ final class SchedTrace {
                     .append(waitReason(gp, status)).append(") m=").append(mp != null ? mp.id : -1)
                     .append(" lockedm=").append(lm != null ? lm.id : -1).append('\n');
         }
+        // Not in Go's format: which kind of threads the Ms are, and allocm's stack choice.
+        b.append("  backend=").append(st.backend()).append(" stack=").append(st.stackPolicy()).append('\n');
         return b.toString();
     }
 

@@ -1,0 +1,143 @@
+package dev.jgort.bench;
+
+import dev.jgort.api.GoRuntime;
+import dev.jgort.api.RuntimeConfig;
+import dev.jgort.api.RuntimeStats;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ./jgort demo}: runs skynet, ping-pong and a spawn/join burst on jgort and on the JDK's default
+ * virtual-thread scheduler in the same JVM, prints the median times and their ratio, then shows the
+ * scheduler at work ({@code schedtrace} lines taken during a skynet run) and its counters.
+ *
+ * <p>jgort starts with {@link RuntimeConfig#defaults()}, so {@code GOMAXPROCS} and
+ * {@code GODEBUG=schedtrace=N,scheddetail=1} apply. Exits with status 1 if a workload fails, e.g. a
+ * wrong sum.
+ */
+public final class Demo {
+    private Demo() {}
+
+    private static final int WARMUP_ROUNDS = 2;
+    private static final int MEASURED_ROUNDS = 5;
+    private static final int TRACE_LINES = 3;
+
+    /** A workload of {@link Workloads}. */
+    @FunctionalInterface
+    private interface Workload {
+        long run(Spawner spawner) throws InterruptedException;
+    }
+
+    public static void main(String[] args) {
+        try (GoRuntime rt = GoRuntime.start(RuntimeConfig.defaults())) {
+            run(rt);
+        } catch (Throwable e) {
+            System.out.flush();
+            System.err.println("demo FAILED: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(GoRuntime rt) throws InterruptedException {
+        Spawner jgort = Spawner.jgort(rt);
+        Spawner jdk = Spawner.jdk();
+        printHeader(rt);
+
+        double skynetMillis = compare(String.format("skynet (%,d goroutines, sum checked)", Workloads.SKYNET_GOROUTINES),
+                Workloads::skynet, jgort, jdk);
+        compare(String.format("ping-pong (%,d round trips)", Workloads.PING_PONG_ROUNDS), Workloads::pingPong, jgort, jdk);
+        compare(String.format("spawn/join burst (%,d goroutines)", Workloads.SPAWN_JOIN_COUNT), Workloads::spawnJoin, jgort, jdk);
+
+        // Sample often enough to catch the scheduler mid-run three times, at most every 100 ms.
+        long period = Math.clamp(Math.round(skynetMillis / (TRACE_LINES + 1)), 1, 100);
+        System.out.printf("%nschedtrace during a skynet run on jgort (every %d ms):%n", period);
+        for (String line : traceDuring(rt, period, Workloads::skynet, jgort)) System.out.println("  " + line);
+
+        System.out.printf("%nschedtrace with scheddetail at the end:%n%s%n", rt.schedTrace(true).stripTrailing());
+        printStats(rt.stats());
+    }
+
+    private static void printHeader(GoRuntime rt) {
+        String parallelism = System.getProperty("jdk.virtualThreadScheduler.parallelism");
+        System.out.println("jgort demo: Go's scheduler for JVM virtual threads vs the JDK's default scheduler");
+        System.out.printf("JDK %s (%s), %d cores%n", Runtime.version(), System.getProperty("java.vm.vendor"),
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf("jgort: GOMAXPROCS=%d, backend %s%n", rt.maxProcs(), rt.stats().backend());
+        System.out.printf("JDK default scheduler: parallelism %s%n", parallelism != null
+                ? parallelism + " (jdk.virtualThreadScheduler.parallelism)"
+                : Runtime.getRuntime().availableProcessors() + " (available processors)");
+        System.out.printf("each workload: %d warm-up rounds, then the median of %d rounds per scheduler%n%n",
+                WARMUP_ROUNDS, MEASURED_ROUNDS);
+    }
+
+    /**
+     * Runs the workload on both schedulers, alternating which goes first, and prints the medians.
+     *
+     * @return jgort's median in ms
+     */
+    private static double compare(String label, Workload workload, Spawner jgort, Spawner jdk) throws InterruptedException {
+        double[] jgortMillis = new double[MEASURED_ROUNDS];
+        double[] jdkMillis = new double[MEASURED_ROUNDS];
+        for (int round = -WARMUP_ROUNDS; round < MEASURED_ROUNDS; round++) {
+            boolean jgortFirst = (round & 1) == 0;
+            double first = time(workload, jgortFirst ? jgort : jdk);
+            double second = time(workload, jgortFirst ? jdk : jgort);
+            if (round >= 0) {
+                jgortMillis[round] = jgortFirst ? first : second;
+                jdkMillis[round] = jgortFirst ? second : first;
+            }
+        }
+        double a = median(jgortMillis);
+        double b = median(jdkMillis);
+        System.out.printf("%-44s jgort %8.1f ms, JDK default %8.1f ms, ratio jgort/JDK = %.2f%n", label, a, b, a / b);
+        return a;
+    }
+
+    private static double time(Workload workload, Spawner spawner) throws InterruptedException {
+        long start = System.nanoTime();
+        workload.run(spawner);
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /** Runs the workload while a platform thread takes up to {@link #TRACE_LINES} schedtrace lines. */
+    private static List<String> traceDuring(GoRuntime rt, long periodMillis, Workload workload, Spawner spawner)
+            throws InterruptedException {
+        List<String> lines = new ArrayList<>();
+        var finished = new CountDownLatch(1);
+        Thread sampler = Thread.ofPlatform().name("schedtrace-sampler").daemon().start(() -> {
+            try {
+                while (lines.size() < TRACE_LINES && !finished.await(periodMillis, TimeUnit.MILLISECONDS)) {
+                    lines.add(rt.schedTrace(false).strip());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            workload.run(spawner);
+        } finally {
+            finished.countDown();
+            sampler.join();
+        }
+        return lines;
+    }
+
+    private static void printStats(RuntimeStats s) {
+        System.out.printf("%nruntime counters: goroutines created %,d, steals %,d (%,d goroutines stolen), "
+                        + "M wake-ups %,d, Ms created %,d (%,d exited), Ms alive %d%n",
+                s.goroutinesCreated(), s.steals(), s.stolenGoroutines(), s.mWakeups(),
+                s.threadsCreated(), s.threadsExited(), s.threads());
+    }
+}

@@ -1,0 +1,118 @@
+package dev.jgort.core.api;
+
+import dev.jgort.api.GState;
+import dev.jgort.api.GoRuntime;
+import dev.jgort.api.Goroutine;
+import dev.jgort.api.RuntimeStats;
+import dev.jgort.core.api.GoTestSupport.Failures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static dev.jgort.core.api.GoTestSupport.BOUND;
+import static dev.jgort.core.api.GoTestSupport.assertJoined;
+import static dev.jgort.core.api.GoTestSupport.awaitState;
+import static dev.jgort.core.api.GoTestSupport.config;
+import static dev.jgort.core.api.GoTestSupport.inGoroutine;
+import static dev.jgort.core.api.GoTestSupport.start;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** GOMAXPROCS, {@code schedtrace} output and {@link RuntimeStats}. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class SchedTraceAndStatsTest {
+
+    /** The start of Go 1.14-1.16's schedtrace line, for 2 Ps. */
+    private static final String SCHED_HEAD = "SCHED \\d+ms: gomaxprocs=2 idleprocs=\\d+ threads=\\d+ spinningthreads=\\d+"
+            + " idlethreads=\\d+ runqueue=\\d+";
+    /** Without scheddetail: the per-P run queue lengths follow, "[len0 len1]". */
+    private static final String SCHED_LINE = SCHED_HEAD + " \\[\\d+ \\d+\\]";
+    /**
+     * With scheddetail: Go prints the header without the per-P lengths (they get a line each) and adds
+     * gcwaiting / nmidlelocked / stopwait / sysmonwait; the lengths are tolerated here too.
+     */
+    private static final String SCHED_DETAIL_HEAD = SCHED_HEAD + "( \\[\\d+ \\d+\\])?"
+            + " gcwaiting=\\d+ nmidlelocked=\\d+ stopwait=\\d+ sysmonwait=\\d+";
+
+    // GODEBUG=schedtrace: one SCHED line in Go's format.
+    @Test
+    void schedTrace_summaryMatchesGosFormat() throws Exception {
+        try (GoRuntime rt = start(2)) {
+            String trace = rt.schedTrace(false).strip();
+            assertTrue(Pattern.matches(SCHED_LINE, trace), "not Go's schedtrace line: \"" + trace + "\"");
+        }
+    }
+
+    // GODEBUG=schedtrace,scheddetail=1: the header ends with gcwaiting / nmidlelocked / stopwait /
+    // sysmonwait, then come one line per P ("  P0: status="), M ("  M<id>: ") and goroutine ("  G<id>: "),
+    // the parked goroutine among them.
+    @Test
+    void schedTrace_detailListsEveryPMAndGoroutine() throws Exception {
+        try (GoRuntime rt = start(2)) {
+            Failures failures = new Failures();
+            CountDownLatch release = new CountDownLatch(1);
+            Goroutine g = failures.go(rt, () -> assertTrue(release.await(BOUND.toSeconds(), TimeUnit.SECONDS)));
+            String trace;
+            try {
+                awaitState(g, GState.WAITING);
+                trace = rt.schedTrace(true);
+            } finally {
+                release.countDown();
+            }
+            assertJoined(g);
+            failures.check();
+
+            List<String> lines = Arrays.asList(trace.split("\\R"));
+            assertTrue(Pattern.matches(SCHED_DETAIL_HEAD, lines.get(0).strip()),
+                    "not Go's scheddetail header: \"" + lines.get(0) + "\"\n" + trace);
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("  P0: status=")), "no P0 line:\n" + trace);
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("  P1: status=")), "no P1 line:\n" + trace);
+            assertTrue(lines.stream().anyMatch(l -> l.matches("  M\\d+: .*")), "no M line:\n" + trace);
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("  G" + g.id() + ": status=")),
+                    "no line for the parked goroutine G" + g.id() + ":\n" + trace);
+        }
+    }
+
+    // runtime.GOMAXPROCS(n): n <= 0 only reads it; the current value is accepted and returned; changing
+    // it at run time is not implemented yet and says so (UnsupportedOperationException), leaving the
+    // runtime as it was.
+    @Test
+    void setMaxProcs_readsWithNonPositiveAndRejectsAChange() throws Exception {
+        try (GoRuntime rt = start(2)) {
+            assertEquals(2, rt.maxProcs());
+            assertEquals(2, rt.setMaxProcs(0));
+            assertEquals(2, rt.setMaxProcs(-1));
+            assertEquals(2, rt.setMaxProcs(2));
+            assertThrows(UnsupportedOperationException.class, () -> rt.setMaxProcs(3));
+            assertThrows(UnsupportedOperationException.class, () -> rt.setMaxProcs(1));
+            assertEquals(2, rt.maxProcs());
+            assertEquals(2, rt.stats().maxProcs());
+            assertEquals(2, rt.config().maxProcs());
+            assertEquals(7, (int) inGoroutine(rt, () -> 7), "the runtime still runs goroutines");
+        }
+    }
+
+    // stats(): reports the configured Ps (one local run queue each), the backend asked for, and
+    // counts created goroutines.
+    @Test
+    void stats_reportsProcsBackendAndCreatedGoroutines() throws Exception {
+        try (GoRuntime rt = GoRuntime.start(config(3).withBackend("java"))) {
+            assertEquals("java", rt.config().backend());
+            long createdBefore = rt.stats().goroutinesCreated();
+            for (int i = 0; i < 5; i++) inGoroutine(rt, () -> null);
+            RuntimeStats s = rt.stats();
+            assertEquals(3, s.maxProcs());
+            assertEquals(3, s.localRunqueues().length);
+            assertEquals("java", s.backend());
+            assertTrue(s.goroutinesCreated() >= createdBefore + 5, "goroutinesCreated() = " + s.goroutinesCreated());
+            assertTrue(s.threadsCreated() >= 1, "goroutines ran, so at least one M was created");
+            assertTrue(s.idleProcs() >= 0 && s.idleProcs() <= 3, "idleProcs() = " + s.idleProcs());
+        }
+    }
+}
