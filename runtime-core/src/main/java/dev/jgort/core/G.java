@@ -220,13 +220,17 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
         }
     }
 
-    /** Go's {@code LockOSThread}. */
+    /**
+     * Go's {@code LockOSThread}. jgort refuses the first lock when the locked Ms plus one M to run the
+     * other goroutines would exceed {@code maxThreads} (Go dies later with "thread exhaustion").
+     */
     @Override
     public void lockOSThread() {
         if (lockedExt == Integer.MAX_VALUE) throw new IllegalStateException("LockOSThread nesting overflow");
-        lockedExt++;
         M mp = sched.currentM();
         if (mp == null) throw new IllegalStateException("lockOSThread: goroutine " + goid + " is not on an M");
+        if (lockedExt == 0 && lockedInt == 0) sched.reserveLockedM(this);
+        lockedExt++;
         lockedm = mp;
         mp.lockedg = this;
     }
@@ -240,6 +244,7 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
             M mp = lockedm;
             if (mp != null) mp.lockedg = null;
             lockedm = null;
+            sched.nlockedm.decrementAndGet();
         }
     }
 

@@ -57,6 +57,8 @@ final class Sched implements LocalRunQueue.Overflow {
     // ---- atomics -----------------------------------------------------------------------------------
     /** Go's {@code sched.npidle}: written under the lock, read anywhere. */
     volatile int npidle;
+    /** Ms wired to a goroutine by LockOSThread (each needs a thread of its own). */
+    final AtomicInteger nlockedm = new AtomicInteger();
     /** Go's {@code sched.nmspinning}. */
     final AtomicInteger nmspinning = new AtomicInteger();
     private final AtomicLong goidgen = new AtomicLong();
@@ -346,6 +348,7 @@ final class Sched implements LocalRunQueue.Overflow {
         if (gp.inAllgs) allgs.remove(gp);
         if (gp.adopted) adopted.remove(gp.thread);
         boolean locked = gp.lockedm == mp;
+        if (gp.lockedm != null) nlockedm.decrementAndGet();
         gp.lockedm = null;
         if (mp.lockedg == gp) mp.lockedg = null;
         gexited.increment();
@@ -815,6 +818,22 @@ final class Sched implements LocalRunQueue.Overflow {
         threadsExited.increment();
         Thread w = closeWaiter;
         if (w != null) LockSupport.unpark(w);
+    }
+
+    /**
+     * Counts a goroutine's first LockOSThread. Its M becomes its own; at least one more M must remain
+     * possible for everything else, or the program could only hang.
+     *
+     * @throws IllegalStateException Go's "program exceeds N-thread limit", before it can happen
+     */
+    void reserveLockedM(G gp) {
+        int n = nlockedm.incrementAndGet();
+        if (n + 1 > config.maxThreads()) {
+            nlockedm.decrementAndGet();
+            throw new IllegalStateException("runtime: program exceeds " + config.maxThreads()
+                    + "-thread limit: locking goroutine " + gp.goid + " to its thread would leave no thread for the"
+                    + " other goroutines (" + (n - 1) + " already locked); raise RuntimeConfig.withMaxThreads");
+        }
     }
 
     /** Go's {@code mcount}: Ms alive. */
