@@ -175,9 +175,15 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
         return thread;
     }
 
+    /**
+     * The G's state. A thread that has terminated is {@link GState#DEAD} even before its M has seen it
+     * unmount, so {@code join()} followed by {@code state()} always says DEAD.
+     */
     @Override
     public GState state() {
-        return switch (status()) {
+        int s = status();
+        if (s != IDLE && s != DEAD && !thread.isAlive()) return GState.DEAD;
+        return switch (s) {
             case IDLE -> GState.IDLE;
             case RUNNABLE -> GState.RUNNABLE;
             case RUNNING -> GState.RUNNING;

@@ -58,10 +58,7 @@ final class LocalRunQueue {
      */
     void put(G gp, boolean next, Overflow overflow) {
         if (next) {
-            G old;
-            do {
-                old = (G) RUNNEXT.getVolatile(this);
-            } while (!RUNNEXT.compareAndSet(this, old, gp));
+            G old = (G) RUNNEXT.getAndSet(this, gp); // Go's CAS loop, in one atomic swap
             if (old == null) return;
             gp = old; // kick the old runnext to the tail
         }

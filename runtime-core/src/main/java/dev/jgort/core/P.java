@@ -1,5 +1,8 @@
 package dev.jgort.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * A processor: Go's {@code p}. The right to run Go code: an M must hold a P to run Gs. Each P has a
  * local run queue; there are exactly GOMAXPROCS of them.
@@ -28,8 +31,43 @@ final class P {
     /** Link in the idle-P list; guarded by {@code sched.lock}. */
     P link;
 
+    /**
+     * Goroutines started and ended on this P: written only by the owner (release stores, so a reader
+     * that sees an exit also sees the start counted before it), summed by anyone.
+     */
+    @SuppressWarnings("unused") private long gcreated, gexited;
+
+    private static final VarHandle GCREATED, GEXITED;
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            GCREATED = l.findVarHandle(P.class, "gcreated", long.class);
+            GEXITED = l.findVarHandle(P.class, "gexited", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     P(int id) {
         this.id = id;
+    }
+
+    /** Owner only. */
+    void countCreated() {
+        GCREATED.setRelease(this, (long) GCREATED.getOpaque(this) + 1);
+    }
+
+    /** Owner only. */
+    void countExited() {
+        GEXITED.setRelease(this, (long) GEXITED.getOpaque(this) + 1);
+    }
+
+    long created() {
+        return (long) GCREATED.getAcquire(this);
+    }
+
+    long exited() {
+        return (long) GEXITED.getAcquire(this);
     }
 
     @Override

@@ -64,8 +64,8 @@ final class Sched implements LocalRunQueue.Overflow {
     private final AtomicLong goidgen = new AtomicLong();
 
     // ---- goroutines --------------------------------------------------------------------------------
-    final LongAdder gcreated = new LongAdder();
-    final LongAdder gexited = new LongAdder();
+    /** Goroutines started off any P (from platform threads); the rest are counted per P. */
+    private final LongAdder gcreatedNoP = new LongAdder();
     /**
      * Live Gs that have unmounted at least once (parked or yielded): what deadlock reports, detail
      * traces and shutdownNow walk. Gs that run to completion without ever unmounting never enter it,
@@ -127,8 +127,19 @@ final class Sched implements LocalRunQueue.Overflow {
         return goidgen.incrementAndGet();
     }
 
+    /** Go's {@code gcount}: exits are read before starts, so a transient count is never negative. */
     int numGoroutine() {
-        return (int) (gcreated.sum() - gexited.sum());
+        long exited = 0, created = 0;
+        for (P pp : allp) exited += pp.exited();
+        for (P pp : allp) created += pp.created();
+        return (int) (created + gcreatedNoP.sum() - exited);
+    }
+
+    /** Goroutines ever started. */
+    long goroutinesCreated() {
+        long created = gcreatedNoP.sum();
+        for (P pp : allp) created += pp.created();
+        return created;
     }
 
     /**
@@ -144,8 +155,13 @@ final class Sched implements LocalRunQueue.Overflow {
             M mp = currentM();
             P pp = mp != null ? mp.p : null;
             if (gp.casIdleToRunnable()) { // newproc: the thread was just started
-                gcreated.increment();
-                if (pp != null) runqput(pp, gp, true); else globrunqput(gp);
+                if (pp != null) {
+                    pp.countCreated();
+                    runqput(pp, gp, true);
+                } else {
+                    gcreatedNoP.increment();
+                    globrunqput(gp);
+                }
             } else {
                 gp.makeRunnable();
                 if (pp == null) {
@@ -254,7 +270,6 @@ final class Sched implements LocalRunQueue.Overflow {
             schedule(mp);
         } catch (Throwable e) {
             fatal(new IllegalStateException("jgort: " + mp + " failed: " + e, e));
-            if (mp.p != null) handoffp(releasep(mp)); // the P's goroutines must not be stranded
         } finally {
             if (!(t instanceof JavaThreadBackend.CarrierThread)) foreignCarriers.remove(t);
             mexit(mp);
@@ -351,18 +366,14 @@ final class Sched implements LocalRunQueue.Overflow {
         if (gp.lockedm != null) nlockedm.decrementAndGet();
         gp.lockedm = null;
         if (mp.lockedg == gp) mp.lockedg = null;
-        gexited.increment();
+        mp.p.countExited();
         if (closing) {
             Thread w = closeWaiter;
             if (w != null) LockSupport.unpark(w);
         }
-        if (locked) {
-            // The goroutine may have left the thread in a state nobody else should inherit: the M
-            // exits with it, and its P goes to another M.
-            handoffp(releasep(mp));
-            return true;
-        }
-        return false;
+        // A goroutine that ends locked may have left the thread in a state nobody else should
+        // inherit: the M exits with it (mexit hands its P to another M).
+        return locked;
     }
 
     /**
@@ -803,7 +814,11 @@ final class Sched implements LocalRunQueue.Overflow {
         }
     }
 
-    /** Go's {@code mexit}: the M holds no P; its record goes on the free-M list until the thread ends. */
+    /**
+     * Go's {@code mexit}: the M leaves {@code allm}, its record goes on the free-M list until the thread
+     * has ended, and a P it still holds goes to another M. Unlike Go, the M counts as freed before that
+     * hand-off, so an M exiting with its locked goroutine never pushes its successor over maxmcount.
+     */
     private void mexit(M mp) {
         lock.lock();
         try {
@@ -815,6 +830,7 @@ final class Sched implements LocalRunQueue.Overflow {
         } finally {
             lock.unlock();
         }
+        if (mp.p != null) handoffp(releasep(mp)); // its goroutines must not be stranded
         threadsExited.increment();
         Thread w = closeWaiter;
         if (w != null) LockSupport.unpark(w);

@@ -104,7 +104,7 @@ final class SchedTrace {
             s.lock.unlock();
         }
         return new RuntimeStats(s.gomaxprocs, s.numGoroutine(), threads, idle, s.nmspinning.get(), idleProcs,
-                global, q, s.gcreated.sum(), s.steals.sum(), s.stolen.sum(), s.mwakeups.sum(), created,
+                global, q, s.goroutinesCreated(), s.steals.sum(), s.stolen.sum(), s.mwakeups.sum(), created,
                 s.threadsExited.sum(), s.backend.name(), s.stackChoice.toString());
     }
 }

@@ -71,10 +71,6 @@ final class GoTestSupport {
             return rt.go(guard(body));
         }
 
-        void add(Throwable t) {
-            errors.add(t);
-        }
-
         /** Fails the test with the first recorded error (the others attached as suppressed). */
         void check() {
             Throwable first = errors.poll();

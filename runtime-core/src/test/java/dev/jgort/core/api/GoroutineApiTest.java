@@ -83,8 +83,8 @@ class GoroutineApiTest {
             assertNotNull(plain.thread());
             assertTrue(plain.thread().isVirtual(), "a goroutine is a virtual thread");
             assertSame(plain.thread(), ranOn.get(), "thread() is not the thread the task ran on");
-            assertEquals(GState.DEAD, plain.state());
-            assertEquals(GState.DEAD, named.state());
+            assertEquals(GState.DEAD, plain.state(), "state() after join()");
+            assertEquals(GState.DEAD, named.state(), "state() after join()");
         }
     }
 
@@ -112,7 +112,7 @@ class GoroutineApiTest {
                 LockSupport.unpark(g.thread());
             }
             assertTrue(g.join(GoTestSupport.BOUND), "join(Duration) after release");
-            assertEquals(GState.DEAD, g.state());
+            assertEquals(GState.DEAD, g.state(), "join() returned, so the goroutine has ended: state() must say DEAD");
             assertTrue(g.join(Duration.ZERO), "join(Duration) of an ended goroutine");
             failures.check();
         }

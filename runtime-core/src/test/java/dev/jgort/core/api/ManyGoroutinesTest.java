@@ -121,7 +121,7 @@ class ManyGoroutinesTest {
                 assertEquals(n, ran.sum(), "every spawned goroutine ran exactly once");
             });
             for (int i = 0; i < n; i++) {
-                assertEquals(GState.DEAD, gs[i].state(), "goroutine #" + i);
+                assertEquals(GState.DEAD, gs[i].state(), "state() of joined goroutine #" + i);
                 if (i > 0 && gs[i].id() <= gs[i - 1].id()) {
                     throw new AssertionError("goids must increase: #" + (i - 1) + " has " + gs[i - 1].id()
                             + ", #" + i + " has " + gs[i].id());
