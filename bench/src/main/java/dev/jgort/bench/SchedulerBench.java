@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {
         "--add-opens=java.base/java.lang=ALL-UNNAMED",
         "--enable-native-access=ALL-UNNAMED",
+        "--sun-misc-unsafe-memory-access=allow", // JMH's own use of Unsafe, warned about on JDK 25
         "-Djdk.virtualThreadScheduler.parallelism=" + SchedulerBench.CARRIERS,
         "-Djdk.virtualThreadScheduler.maxPoolSize=" + SchedulerBench.CARRIERS})
 public abstract class SchedulerBench {
