@@ -66,4 +66,86 @@ public final class Go {
         CurrentGoroutine g = current();
         if (g != null) g.unlockOSThread();
     }
+
+    /**
+     * Runs a blocking call the way Go runs a system call ({@code entersyscall} / {@code exitsyscall}):
+     * the goroutine's P stays with its M in the {@code _Psyscall} state, and if the call takes longer
+     * than a sysmon tick (20 µs to 10 ms) while other goroutines wait, sysmon hands the P to another M
+     * so they keep running. When the call returns the goroutine takes its P back, or any idle P, or
+     * else queues on the global run queue and its M parks. Outside a goroutine it just calls.
+     *
+     * <p>Use it around JNI/FFM calls, blocking file I/O and other calls that block the carrier without
+     * parking the virtual thread. Calls nest (only the outermost is a system call).
+     *
+     * @return what {@code call} returned
+     * @throws E what {@code call} threw, as it was thrown
+     */
+    public static <T, E extends Throwable> T syscall(Syscall<T, E> call) throws E {
+        CurrentGoroutine g = current();
+        if (g == null) return call.call();
+        g.entersyscall(false);
+        try {
+            return call.call();
+        } finally {
+            g.exitsyscall();
+        }
+    }
+
+    /** {@link #syscall(Syscall)} for a call without a result. */
+    public static <E extends Throwable> void syscall(VoidSyscall<E> call) throws E {
+        CurrentGoroutine g = current();
+        if (g == null) {
+            call.run();
+            return;
+        }
+        g.entersyscall(false);
+        try {
+            call.run();
+        } finally {
+            g.exitsyscall();
+        }
+    }
+
+    /**
+     * Go's {@code entersyscallblock}: like {@link #syscall(Syscall)} for a call known to block for long;
+     * the P is handed off at once instead of after a sysmon tick.
+     */
+    public static <T, E extends Throwable> T blockingSyscall(Syscall<T, E> call) throws E {
+        CurrentGoroutine g = current();
+        if (g == null) return call.call();
+        g.entersyscall(true);
+        try {
+            return call.call();
+        } finally {
+            g.exitsyscall();
+        }
+    }
+
+    /** {@link #blockingSyscall(Syscall)} for a call without a result. */
+    public static <E extends Throwable> void blockingSyscall(VoidSyscall<E> call) throws E {
+        CurrentGoroutine g = current();
+        if (g == null) {
+            call.run();
+            return;
+        }
+        g.entersyscall(true);
+        try {
+            call.run();
+        } finally {
+            g.exitsyscall();
+        }
+    }
+
+    /**
+     * A cooperative preemption point. jgort cannot preempt a running virtual thread; instead sysmon
+     * flags a goroutine that has held its P for more than 10 ms, and the goroutine yields here (to the
+     * global run queue, as Go's preemption does). Call it in long CPU-bound loops. Parking and yielding
+     * clear the flag too.
+     *
+     * @return whether the goroutine yielded
+     */
+    public static boolean checkPreempt() {
+        CurrentGoroutine g = current();
+        return g != null && g.checkPreempt();
+    }
 }

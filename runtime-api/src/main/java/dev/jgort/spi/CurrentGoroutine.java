@@ -13,4 +13,13 @@ public interface CurrentGoroutine {
     void lockOSThread();
 
     void unlockOSThread();
+
+    /** Go's {@code entersyscall} ({@code block}: {@code entersyscallblock}, hand the P off at once). */
+    void entersyscall(boolean block);
+
+    /** Go's {@code exitsyscall}: returns with the goroutine running on an M that holds a P. */
+    void exitsyscall();
+
+    /** Yields if sysmon asked this goroutine to give up its P; returns whether it did. */
+    boolean checkPreempt();
 }

@@ -46,6 +46,12 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
     /** Go's {@code lockedExt} / {@code lockedInt}: nesting counts; touched only by the G itself. */
     int lockedExt, lockedInt;
 
+    /** Go's {@code g.preempt}: set by sysmon ({@code preemptone}), honoured at {@link #checkPreempt()}. */
+    volatile boolean preempt;
+
+    /** Nesting of {@code Go.syscall}; touched only by the G itself. Only the outermost call is a syscall. */
+    int syscallDepth;
+
     /**
      * Set by {@link #gosched()} just before it yields, read by the M in the {@code execute} call that
      * follows the unmount (same OS thread, after the unmount's fences): send the G to the global queue.
@@ -115,6 +121,15 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
     boolean casIdleToRunnable() {
         long w = (long) STATUS.getVolatile(this);
         return (w & STATE_MASK) == IDLE && STATUS.compareAndSet(this, w, (w & ~STATE_MASK) | RUNNABLE);
+    }
+
+    /** {@code _Grunning} ↔ {@code _Gsyscall}, keeping the sequence (the running M's word stays valid). */
+    void casRunningSyscall(int from, int to) {
+        long w = (long) STATUS.getVolatile(this);
+        if ((w & STATE_MASK) != from || !STATUS.compareAndSet(this, w, (w & ~STATE_MASK) | to)) {
+            throw new IllegalStateException("syscall: bad g status " + (w & STATE_MASK) + " for goroutine " + goid
+                    + " (want " + from + ")");
+        }
     }
 
     /**
@@ -252,6 +267,25 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
             lockedm = null;
             sched.nlockedm.decrementAndGet();
         }
+    }
+
+    @Override
+    public void entersyscall(boolean block) {
+        if (syscallDepth++ == 0) sched.entersyscall(this, block);
+    }
+
+    @Override
+    public void exitsyscall() {
+        if (syscallDepth == 0) throw new IllegalStateException("exitsyscall without entersyscall");
+        if (--syscallDepth == 0) sched.exitsyscall(this);
+    }
+
+    @Override
+    public boolean checkPreempt() {
+        if (!preempt || syscallDepth > 0) return false;
+        preempt = false;
+        gosched();
+        return true;
     }
 
     @Override

@@ -27,18 +27,12 @@ final class JgortRuntime implements GoRuntime {
     private volatile boolean closed;
     /** Serializes closers: a second close() waits for the first. */
     private final Object closeLock = new Object();
-    private final Thread tracer;
 
     JgortRuntime(RuntimeConfig config, ThreadBackend backend) {
         this.config = Objects.requireNonNull(config, "config");
         VThreads.startPollers(); // from this platform thread, so the JDK's pollers never run on us
         this.sched = new Sched(this, config, backend);
-        if (config.schedTraceMillis() > 0) {
-            tracer = Thread.ofPlatform().daemon().name("jgort" + sched.runtimeId + "-schedtrace").unstarted(this::traceLoop);
-            tracer.start();
-        } else {
-            tracer = null;
-        }
+        sched.sysmon.start();
     }
 
     // ---- goroutines -----------------------------------------------------------------------------
@@ -118,20 +112,6 @@ final class JgortRuntime implements GoRuntime {
         return config;
     }
 
-    private void traceLoop() {
-        long period = TimeUnit.MILLISECONDS.toNanos(config.schedTraceMillis());
-        long next = System.nanoTime() + period;
-        while (!sched.stopped) {
-            long left = next - System.nanoTime();
-            if (left > 0) {
-                LockSupport.parkNanos(this, left);
-                continue;
-            }
-            next += period;
-            System.err.print(SchedTrace.format(sched, config.schedDetail()));
-        }
-    }
-
     // ---- close ----------------------------------------------------------------------------------
 
     @Override
@@ -151,7 +131,6 @@ final class JgortRuntime implements GoRuntime {
             awaitGoroutines();
             sched.stopIdleMs();
             awaitMExit();
-            if (tracer != null) LockSupport.unpark(tracer);
         }
     }
 

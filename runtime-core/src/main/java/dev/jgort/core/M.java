@@ -22,6 +22,8 @@ final class M {
     volatile Thread thread;
     /** The P held, or null. Written by the M itself (acquirep / releasep). */
     volatile P p;
+    /** Go's {@code m.oldp}: the P this M left in {@code _Psyscall}, to take back when the call returns. */
+    volatile P oldp;
     /** The P to acquire when woken; written by the waker under the note's protocol. */
     volatile P nextp;
     /** Go's {@code mstartfn}: run once at start (e.g. {@code mspinning}). */

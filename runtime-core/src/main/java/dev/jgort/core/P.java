@@ -17,6 +17,7 @@ final class P {
     final int id;
     final LocalRunQueue runq = new LocalRunQueue();
 
+    /** Go's {@code p.status}: set by the owner; {@code _Psyscall} → other states only by CAS ({@link #casStatus}). */
     volatile int status = IDLE;
     /** The owning M, or null when idle. */
     volatile M m;
@@ -28,6 +29,10 @@ final class P {
     /** Go's {@code syscalltick}: incremented on every system call. */
     volatile int syscalltick;
 
+    // Go's p.sysmontick: what sysmon saw at its last look. Sysmon's own (one thread).
+    int sysmonSchedtick, sysmonSyscalltick;
+    long sysmonSchedwhen, sysmonSyscallwhen;
+
     /** Link in the idle-P list; guarded by {@code sched.lock}. */
     P link;
 
@@ -37,10 +42,11 @@ final class P {
      */
     @SuppressWarnings("unused") private long gcreated, gexited;
 
-    private static final VarHandle GCREATED, GEXITED;
+    private static final VarHandle STATUS, GCREATED, GEXITED;
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
+            STATUS = l.findVarHandle(P.class, "status", int.class);
             GCREATED = l.findVarHandle(P.class, "gcreated", long.class);
             GEXITED = l.findVarHandle(P.class, "gexited", long.class);
         } catch (ReflectiveOperationException e) {
@@ -50,6 +56,14 @@ final class P {
 
     P(int id) {
         this.id = id;
+    }
+
+    /**
+     * Settles the race for a {@code _Psyscall} P between its M coming back ({@code exitsyscall}) and
+     * sysmon or forEachP taking it ({@code retake}): exactly one CAS from {@code _Psyscall} wins.
+     */
+    boolean casStatus(int from, int to) {
+        return STATUS.compareAndSet(this, from, to);
     }
 
     /** Owner only. */

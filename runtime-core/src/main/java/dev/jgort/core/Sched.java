@@ -66,6 +66,8 @@ final class Sched implements LocalRunQueue.Overflow {
     // ---- goroutines --------------------------------------------------------------------------------
     /** Goroutines started off any P (from platform threads); the rest are counted per P. */
     private final LongAdder gcreatedNoP = new LongAdder();
+    /** Goroutines that ended on an M without a P (only after a failure); the rest are counted per P. */
+    private final LongAdder gexitedNoP = new LongAdder();
     /**
      * Live Gs that have unmounted at least once (parked or yielded): what deadlock reports, detail
      * traces and shutdownNow walk. Gs that run to completion without ever unmounting never enter it,
@@ -82,6 +84,12 @@ final class Sched implements LocalRunQueue.Overflow {
     final LongAdder stolen = new LongAdder();
     final LongAdder mwakeups = new LongAdder();
     final LongAdder threadsExited = new LongAdder();
+    /** Times an M was wanted but maxmcount said no. */
+    final LongAdder threadLimitHits = new LongAdder();
+    /** Ps taken from goroutines in a syscall (by sysmon's retake). */
+    final LongAdder syscallRetakes = new LongAdder();
+
+    final Sysmon sysmon;
 
     // ---- lifecycle ---------------------------------------------------------------------------------
     /** close() is waiting: exits signal {@link #closeWaiter}. */
@@ -108,6 +116,7 @@ final class Sched implements LocalRunQueue.Overflow {
         this.allp = new P[gomaxprocs];
         this.stealOrder = new RandomOrder(gomaxprocs);
         this.idleTimeoutNanos = config.idleThreadTimeout().toNanos();
+        this.sysmon = new Sysmon(this);
         lock.lock();
         try {
             for (int i = gomaxprocs - 1; i >= 0; i--) {
@@ -131,6 +140,7 @@ final class Sched implements LocalRunQueue.Overflow {
     int numGoroutine() {
         long exited = 0, created = 0;
         for (P pp : allp) exited += pp.exited();
+        exited += gexitedNoP.sum();
         for (P pp : allp) created += pp.created();
         return (int) (created + gcreatedNoP.sum() - exited);
     }
@@ -288,6 +298,11 @@ final class Sched implements LocalRunQueue.Overflow {
                 if (execute(mp, mp.lockedg, false)) return;
                 continue;
             }
+            if (mp.p == null) {
+                // Its G left through exitsyscall's slow path (Go's exitsyscall0): no P, so stop.
+                if (!stopm(mp)) return;
+                continue;
+            }
             P pp = mp.p;
             G gp = null;
             boolean inheritTime = false;
@@ -331,6 +346,7 @@ final class Sched implements LocalRunQueue.Overflow {
         long word = gp.beginRun();
         P pp = mp.p;
         gp.m = mp;
+        gp.preempt = false;
         mp.curg = gp;
         if (!inheritTime) pp.schedtick++;
         if (interruptAll) gp.thread.interrupt();
@@ -341,6 +357,13 @@ final class Sched implements LocalRunQueue.Overflow {
             fatal(new IllegalStateException("jgort: goroutine " + gp.goid + " failed to run: " + t, t));
         }
         mp.curg = null;
+        P oldp = mp.oldp;
+        if (oldp != null) {
+            // The G parked inside Go.syscall (it will finish the call on whichever M runs it next):
+            // take the P back if sysmon has not, as exitsyscall would have.
+            mp.oldp = null;
+            if (oldp.casStatus(P.SYSCALL, P.IDLE)) acquirep(mp, oldp);
+        }
         if (!gp.thread.isAlive()) {
             // Ended in our run, or (the CAS fails) resumed and ended on another M, which reports it.
             return gp.casRunningToDead(word) && goexit0(mp, gp);
@@ -366,7 +389,8 @@ final class Sched implements LocalRunQueue.Overflow {
         if (gp.lockedm != null) nlockedm.decrementAndGet();
         gp.lockedm = null;
         if (mp.lockedg == gp) mp.lockedg = null;
-        mp.p.countExited();
+        P pp = mp.p;
+        if (pp != null) pp.countExited(); else gexitedNoP.increment();
         if (closing) {
             Thread w = closeWaiter;
             if (w != null) LockSupport.unpark(w);
@@ -614,6 +638,7 @@ final class Sched implements LocalRunQueue.Overflow {
         } finally {
             lock.unlock();
         }
+        sysmon.wake(); // a P is leaving the idle list
         if (nmp == null) {
             newm(pp, spinning);
             return;
@@ -716,6 +741,121 @@ final class Sched implements LocalRunQueue.Overflow {
     }
 
     // =================================================================================================
+    // System calls: entersyscall, exitsyscall, preemption flags
+    // =================================================================================================
+
+    /**
+     * Go's {@code reentersyscall} / {@code entersyscallblock}: called by {@code gp} on its M before a
+     * blocking call. The P goes to {@code _Psyscall} and stays with the M ({@code oldp}) for a quick
+     * return; sysmon takes it if the call lasts. With {@code block} the P is handed off at once.
+     */
+    void entersyscall(G gp, boolean block) {
+        M mp = currentM();
+        if (mp == null || mp.p == null || mp.curg != gp) {
+            throw new IllegalStateException("entersyscall: goroutine " + gp.goid + " is not running on an M with a P");
+        }
+        gp.casRunningSyscall(G.RUNNING, G.SYSCALL);
+        P pp = mp.p;
+        pp.syscalltick++;
+        if (block) {
+            handoffp(releasep(mp));
+            return;
+        }
+        mp.p = null;
+        pp.m = null;
+        mp.oldp = pp;
+        pp.status = P.SYSCALL; // from now on anyone may take it by CAS
+        sysmon.wake();
+    }
+
+    /**
+     * Go's {@code exitsyscall}: called by {@code gp} after the blocking call. Fast path: take the old P
+     * back (CAS {@code _Psyscall} → running) or any idle P. Slow path ({@code exitsyscall0}): the G
+     * yields to the global queue, and its M, now without a P, stops. A G that cannot unmount (pinned by
+     * a native frame) waits on its M for an idle P instead.
+     */
+    void exitsyscall(G gp) {
+        M mp = currentM();
+        if (mp == null) throw new IllegalStateException("exitsyscall: goroutine " + gp.goid + " is not on an M");
+        if (mp.p != null) {
+            // It parked inside the call and came back on an M that holds a P.
+            gp.casRunningSyscall(G.SYSCALL, G.RUNNING);
+            return;
+        }
+        P oldp = mp.oldp;
+        mp.oldp = null;
+        if (exitsyscallfast(mp, oldp)) {
+            gp.casRunningSyscall(G.SYSCALL, G.RUNNING);
+            mp.p.syscalltick++;
+            return;
+        }
+        gp.casRunningSyscall(G.SYSCALL, G.RUNNING);
+        gp.gosched(); // to the global queue; the M, without a P, stops in schedule
+        M now = currentM();
+        if (now != null && now.p == null) {
+            acquirepPinned(now); // the yield could not unmount: the G still runs on this M
+        }
+    }
+
+    private boolean exitsyscallfast(M mp, P oldp) {
+        if (oldp != null && oldp.status == P.SYSCALL && oldp.casStatus(P.SYSCALL, P.IDLE)) {
+            acquirep(mp, oldp);
+            return true;
+        }
+        if (npidle > 0) {
+            P pp;
+            lock.lock();
+            try {
+                pp = pidleget();
+            } finally {
+                lock.unlock();
+            }
+            if (pp != null) {
+                acquirep(mp, pp);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** For a G that could not unmount after a syscall: waits on its M until a P is idle. */
+    private void acquirepPinned(M mp) {
+        while (true) {
+            P pp;
+            lock.lock();
+            try {
+                pp = pidleget();
+            } finally {
+                lock.unlock();
+            }
+            if (pp != null) {
+                acquirep(mp, pp);
+                return;
+            }
+            LockSupport.parkNanos(this, 50_000);
+        }
+    }
+
+    /** Go's {@code preemptone}: asks the G running on {@code pp} to yield at its next check. */
+    boolean preemptone(P pp) {
+        M mp = pp.m;
+        if (mp == null) return false;
+        G gp = mp.curg;
+        if (gp == null) return false;
+        gp.preempt = true;
+        return true;
+    }
+
+    /** Go's {@code preemptall}. */
+    boolean preemptall() {
+        boolean res = false;
+        for (P pp : allp) {
+            if (pp.status == P.RUNNING && preemptone(pp)) res = true;
+        }
+        return res;
+    }
+
+    // =================================================================================================
     // M lifecycle: allocm, newm, mexit
     // =================================================================================================
 
@@ -728,13 +868,12 @@ final class Sched implements LocalRunQueue.Overflow {
         try {
             mp = allocm();
         } catch (IllegalStateException e) {
-            if (spinning) {
-                // Only an extra searcher was wanted: the Ms that run keep finding the work. Go would
-                // die here; jgort backs off and fails only when a P with work cannot get an M.
-                undoStart(pp, true, null);
-                return;
-            }
-            undoStart(pp, false, e);
+            // maxmcount. Go dies here ("thread exhaustion"); jgort keeps the work queued for the Ms it
+            // has. One of them is always free to run it: LockOSThread never lets locked Ms take the
+            // last thread (reserveLockedM), and sysmon re-wakes an M while work waits on idle Ps.
+            threadLimitHits.increment();
+            if (threadLimitHits.sum() == 1) System.err.println(e.getMessage() + "; goroutines wait for a thread");
+            undoStart(pp, spinning, null);
             return;
         }
         mp.nextp = pp;
@@ -874,6 +1013,7 @@ final class Sched implements LocalRunQueue.Overflow {
     /** Wakes every idle M so it exits (runtime stopped). */
     void stopIdleMs() {
         stopped = true;
+        sysmon.stop();
         lock.lock();
         try {
             for (M mp = mget(); mp != null; mp = mget()) {

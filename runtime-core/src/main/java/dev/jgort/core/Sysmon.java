@@ -1,0 +1,140 @@
+package dev.jgort.core;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Go's {@code sysmon}: a thread without a P that watches the scheduler. It sleeps 20 µs, doubling after
+ * 50 idle rounds up to 10 ms, and on each round
+ * <ul>
+ *   <li>{@code retake}s a P that has sat in {@code _Psyscall} for a whole tick while there is other
+ *       work (or for 10 ms), and hands it to another M;</li>
+ *   <li>flags the goroutine of a P whose {@code schedtick} has not moved for 10 ms
+ *       ({@code preemptone}), honoured at {@code Go.checkPreempt()};</li>
+ *   <li>prints {@code schedtrace} when {@code GODEBUG=schedtrace=N} asks for it.</li>
+ * </ul>
+ * When every P is idle (and no trace is wanted) it sleeps deeply until {@link #wake()}: a P leaving the
+ * idle list or entering a syscall wakes it.
+ */
+final class Sysmon implements Runnable {
+    static final long FORCE_PREEMPT_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long MIN_DELAY_NS = TimeUnit.MICROSECONDS.toNanos(20);
+    private static final long MAX_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long SYSCALL_RETAKE_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long DEEP_SLEEP_NS = TimeUnit.SECONDS.toNanos(60);
+
+    private final Sched sched;
+    private final long traceNanos;
+    private volatile Thread thread;
+    /** Go's {@code sched.sysmonwait}: set by sysmon before a deep sleep, cleared by CAS by whoever wakes it. */
+    private final AtomicBoolean sysmonwait = new AtomicBoolean();
+
+    Sysmon(Sched sched) {
+        this.sched = sched;
+        this.traceNanos = TimeUnit.MILLISECONDS.toNanos(sched.config.schedTraceMillis());
+    }
+
+    void start() {
+        thread = Thread.ofPlatform().daemon().name("jgort" + sched.runtimeId + "-sysmon").start(this);
+    }
+
+    /** Ends a deep sleep; cheap when sysmon is awake. Never throws (called from ready paths). */
+    void wake() {
+        if (sysmonwait.get() && sysmonwait.compareAndSet(true, false)) {
+            Thread t = thread;
+            if (t != null) LockSupport.unpark(t);
+        }
+    }
+
+    /** Wakes sysmon unconditionally (the runtime stops). */
+    void stop() {
+        sysmonwait.set(false);
+        Thread t = thread;
+        if (t != null) LockSupport.unpark(t);
+    }
+
+    @Override
+    public void run() {
+        long delay = 0;
+        int idle = 0;
+        long lasttrace = System.nanoTime();
+        while (!sched.stopped) {
+            if (idle == 0) {
+                delay = MIN_DELAY_NS;
+            } else if (idle > 50) {
+                delay = Math.min(delay * 2, MAX_DELAY_NS);
+            }
+            LockSupport.parkNanos(this, delay);
+            if (traceNanos <= 0 && sched.npidle == sched.gomaxprocs && sched.runq.size() == 0) {
+                deepSleep();
+                idle = 0;
+                continue;
+            }
+            long now = System.nanoTime();
+            if (traceNanos > 0 && now - lasttrace >= traceNanos) {
+                lasttrace = now;
+                System.err.print(SchedTrace.format(sched, sched.config.schedDetail()));
+            }
+            if (retake(now) != 0) idle = 0; else idle++;
+            // Not in Go: work on the global queue, a P idle, nobody looking. Only after an M could not
+            // be made (maxmcount); a wake-up is then retried here rather than lost.
+            if (sched.runq.size() != 0 && sched.npidle > 0 && sched.nmspinning.get() == 0) sched.wakep();
+        }
+    }
+
+    /** Sleeps until woken while every P stays idle. Dekker with {@link #wake()}: flag, then re-check. */
+    private void deepSleep() {
+        sysmonwait.set(true);
+        long deadline = System.nanoTime() + DEEP_SLEEP_NS;
+        while (sysmonwait.get() && !sched.stopped && sched.npidle == sched.gomaxprocs && sched.runq.size() == 0
+                && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(this, DEEP_SLEEP_NS);
+        }
+        sysmonwait.set(false);
+    }
+
+    /** Go's {@code retake}: returns how many Ps it took from syscalls. */
+    int retake(long now) {
+        int n = 0;
+        for (P pp : sched.allp) {
+            int s = pp.status;
+            boolean sysretake = false;
+            if (s == P.RUNNING || s == P.SYSCALL) {
+                // Preempt a G that has run for too long (schedtick does not move on inheritTime: a runnext
+                // chain shares one time slice).
+                int t = pp.schedtick;
+                if (pp.sysmonSchedtick != t) {
+                    pp.sysmonSchedtick = t;
+                    pp.sysmonSchedwhen = now;
+                } else if (now - pp.sysmonSchedwhen >= FORCE_PREEMPT_NS) {
+                    sched.preemptone(pp);
+                    sysretake = true; // a syscall that long is retaken whatever its tick says
+                }
+            }
+            if (s == P.SYSCALL) {
+                int t = pp.syscalltick;
+                if (!sysretake && pp.sysmonSyscalltick != t) {
+                    pp.sysmonSyscalltick = t;
+                    pp.sysmonSyscallwhen = now;
+                    continue;
+                }
+                // On the one hand we don't want to retake Ps if there is no other work to do, but on the
+                // other hand we want to retake them eventually because they can prevent sysmon from
+                // deep sleeping.
+                if (pp.runq.isEmpty() && sched.runq.size() == 0
+                        && sched.nmspinning.get() + sched.npidle > 0
+                        && now - pp.sysmonSyscallwhen < SYSCALL_RETAKE_NS) {
+                    continue;
+                }
+                if (pp.casStatus(P.SYSCALL, P.IDLE)) {
+                    n++;
+                    pp.syscalltick++;
+                    sched.syscallRetakes.increment();
+                    sched.handoffp(pp);
+                }
+            }
+        }
+        return n;
+    }
+}
