@@ -59,12 +59,33 @@ public interface GoRuntime extends AutoCloseable {
 
     /**
      * Go's {@code runtime.GOMAXPROCS(n)}: sets the number of Ps and returns the previous value;
-     * {@code n <= 0} only reads it.
+     * {@code n <= 0} only reads it. A change stops the world, resizes (goroutines queued on removed Ps
+     * move to the head of the global queue) and starts it again; it works under load and from inside a
+     * goroutine, and waits for running goroutines to reach a scheduling point.
      *
-     * @throws UnsupportedOperationException for a value other than the current one: changing GOMAXPROCS
-     *                                       at run time is not implemented yet
+     * @throws IllegalArgumentException for n above {@value RuntimeConfig#MAX_PROCS_LIMIT}
      */
     int setMaxProcs(int n);
+
+    /**
+     * Go's {@code forEachP}: runs {@code fn} once for every P (it gets the P's id), each at a safe point
+     * of that P: idle Ps at once, the caller's own P here, Ps in a syscall after taking them, running Ps
+     * when their goroutine next parks, yields or calls {@link Go#checkPreempt()}. Returns when all have
+     * run it. {@code fn} must be short and must not block: it runs inside the scheduler. What it throws
+     * is rethrown here, after every P ran it. Callable from goroutines and platform threads.
+     */
+    void forEachP(java.util.function.IntConsumer fn);
+
+    /**
+     * Stops the world (Go's {@code stopTheWorld}): returns once no goroutine runs except the caller;
+     * closing the result starts it again. For consistent snapshots. Running goroutines stop when they
+     * next park, yield or call {@link Go#checkPreempt()}. A goroutine that stops the world keeps
+     * running and must not block (park, sleep, join, take a contended lock) until it closes the result:
+     * nothing could run it again.
+     *
+     * @param reason shown in traces and errors
+     */
+    WorldStop stopTheWorld(String reason);
 
     /** A snapshot of the scheduler's counters. */
     RuntimeStats stats();

@@ -5,6 +5,7 @@ import dev.jgort.api.GoRuntime;
 import dev.jgort.api.Goroutine;
 import dev.jgort.api.RuntimeConfig;
 import dev.jgort.api.RuntimeStats;
+import dev.jgort.api.WorldStop;
 import dev.jgort.spi.ThreadBackend;
 
 import java.util.Objects;
@@ -13,7 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 
 /** The {@link GoRuntime} of runtime-core: the public face of one {@link Sched}. */
 final class JgortRuntime implements GoRuntime {
@@ -93,8 +96,35 @@ final class JgortRuntime implements GoRuntime {
     public int setMaxProcs(int n) {
         int old = sched.gomaxprocs;
         if (n <= 0 || n == old) return old;
-        throw new UnsupportedOperationException("changing GOMAXPROCS at run time (" + old + " -> " + n
-                + ") is not implemented yet: start the runtime with RuntimeConfig.withMaxProcs(" + n + ")");
+        if (n > RuntimeConfig.MAX_PROCS_LIMIT) {
+            throw new IllegalArgumentException("setMaxProcs(" + n + ") is out of range: use 1.."
+                    + RuntimeConfig.MAX_PROCS_LIMIT + " (n <= 0 only reads)");
+        }
+        return sched.setMaxProcs(n);
+    }
+
+    @Override
+    public void forEachP(IntConsumer fn) {
+        Objects.requireNonNull(fn, "fn");
+        sched.forEachP(fn);
+    }
+
+    @Override
+    public WorldStop stopTheWorld(String reason) {
+        Objects.requireNonNull(reason, "reason");
+        sched.stopTheWorld();
+        AtomicBoolean started = new AtomicBoolean();
+        return new WorldStop() {
+            @Override
+            public String reason() {
+                return reason;
+            }
+
+            @Override
+            public void close() {
+                if (started.compareAndSet(false, true)) sched.startTheWorld();
+            }
+        };
     }
 
     @Override

@@ -33,6 +33,9 @@ final class P {
     int sysmonSchedtick, sysmonSyscalltick;
     long sysmonSchedwhen, sysmonSyscallwhen;
 
+    /** Go's {@code p.runSafePointFn}: 1 while a forEachP function is pending for this P; cleared by CAS. */
+    volatile int runSafePointFn;
+
     /** Link in the idle-P list; guarded by {@code sched.lock}. */
     P link;
 
@@ -42,11 +45,12 @@ final class P {
      */
     @SuppressWarnings("unused") private long gcreated, gexited;
 
-    private static final VarHandle STATUS, GCREATED, GEXITED;
+    private static final VarHandle STATUS, RUN_SAFE_POINT_FN, GCREATED, GEXITED;
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATUS = l.findVarHandle(P.class, "status", int.class);
+            RUN_SAFE_POINT_FN = l.findVarHandle(P.class, "runSafePointFn", int.class);
             GCREATED = l.findVarHandle(P.class, "gcreated", long.class);
             GEXITED = l.findVarHandle(P.class, "gexited", long.class);
         } catch (ReflectiveOperationException e) {
@@ -64,6 +68,11 @@ final class P {
      */
     boolean casStatus(int from, int to) {
         return STATUS.compareAndSet(this, from, to);
+    }
+
+    /** Settles who runs the pending safe-point function for this P: forEachP or the P's owner. */
+    boolean casRunSafePointFn(int from, int to) {
+        return RUN_SAFE_POINT_FN.compareAndSet(this, from, to);
     }
 
     /** Owner only. */

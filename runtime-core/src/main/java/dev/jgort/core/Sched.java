@@ -16,9 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The scheduler: Go's {@code schedt} and the functions of {@code proc.go} that move Gs, Ms and Ps.
@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Sched implements LocalRunQueue.Overflow {
     /** Go's {@code sched.lock}. Guards the fields marked "lock", the global run queue and the lists. */
-    final ReentrantLock lock = new ReentrantLock();
+    final SchedLock lock = new SchedLock();
 
     final JgortRuntime runtime;
     final RuntimeConfig config;
@@ -37,11 +37,35 @@ final class Sched implements LocalRunQueue.Overflow {
     final int runtimeId;
     final long startNanos = System.nanoTime();
 
-    /** Go's {@code allp}, fixed at start (GOMAXPROCS changes come with stop-the-world). */
-    final P[] allp;
-    final int gomaxprocs;
-    /** Go's {@code stealOrder}: random permutations by coprime strides. */
-    private final RandomOrder stealOrder;
+    /**
+     * Go's {@code allp}: exactly {@link #gomaxprocs} Ps. Replaced (never mutated) by {@code procresize}
+     * with the world stopped; readers take one snapshot of the array.
+     */
+    volatile P[] allp;
+    /** Go's {@code gomaxprocs}; changes only with the world stopped. */
+    volatile int gomaxprocs;
+    /** Go's {@code stealOrder}: random permutations by coprime strides; reset by procresize. */
+    private volatile RandomOrder stealOrder;
+
+    // ---- stop-the-world and safe points --------------------------------------------------------------
+    /**
+     * Go's {@code worldsema}: one stop-the-world or forEachP at a time. A semaphore, not a lock: the
+     * world may be started by another thread than the one that stopped it.
+     */
+    private final java.util.concurrent.Semaphore worldsema = new java.util.concurrent.Semaphore(1);
+    /** Go's {@code sched.gcwaiting}: the world is stopping or stopped; running Ps stop at safe points. */
+    volatile boolean gcwaiting;
+    /** Go's {@code sched.stopwait}: Ps yet to stop. lock. */
+    int stopwait;
+    private final Note stopnote = new Note();
+    /** Go's {@code sched.newprocs}: GOMAXPROCS to apply at the next startTheWorld. lock. */
+    private int newprocs;
+    /** Go's {@code sched.safePointFn} / {@code safePointWait}. lock. */
+    private java.util.function.IntConsumer safePointFn;
+    int safePointWait;
+    private final Note safePointNote = new Note();
+    /** The P of a goroutine that stopped the world (it keeps running on it), or null. */
+    private volatile P stwOwnerP;
 
     // ---- guarded by lock --------------------------------------------------------------------------
     final GlobalRunQueue runq = new GlobalRunQueue();
@@ -113,15 +137,16 @@ final class Sched implements LocalRunQueue.Overflow {
         this.stackChoice = StackPolicy.choose(backend);
         this.runtimeId = RUNTIME_IDS.incrementAndGet();
         this.gomaxprocs = config.maxProcs();
-        this.allp = new P[gomaxprocs];
-        this.stealOrder = new RandomOrder(gomaxprocs);
+        this.allp = new P[config.maxProcs()];
+        this.stealOrder = new RandomOrder(config.maxProcs());
         this.idleTimeoutNanos = config.idleThreadTimeout().toNanos();
         this.sysmon = new Sysmon(this);
         lock.lock();
         try {
-            for (int i = gomaxprocs - 1; i >= 0; i--) {
-                allp[i] = new P(i);
-                pidleput(allp[i]);
+            P[] ps = allp;
+            for (int i = ps.length - 1; i >= 0; i--) {
+                ps[i] = new P(i);
+                pidleput(ps[i]);
             }
         } finally {
             lock.unlock();
@@ -303,7 +328,12 @@ final class Sched implements LocalRunQueue.Overflow {
                 if (!stopm(mp)) return;
                 continue;
             }
+            if (gcwaiting) {
+                if (!gcstopm(mp)) return;
+                continue;
+            }
             P pp = mp.p;
+            if (pp.runSafePointFn != 0) runSafePointFn(pp);
             G gp = null;
             boolean inheritTime = false;
             // Fairness: now and then check the global queue first, so two goroutines that keep
@@ -319,7 +349,7 @@ final class Sched implements LocalRunQueue.Overflow {
             if (gp == null) {
                 gp = pp.runq.get();
                 inheritTime = pp.runq.inheritTime;
-                if (gp != null && mp.spinning) throw new IllegalStateException("schedule: spinning with local work");
+                // A spinning M may see local work here (a P handed over with its queue): resetspinning below.
             }
             if (gp == null) {
                 gp = findrunnable(mp); // blocks until work
@@ -407,7 +437,12 @@ final class Sched implements LocalRunQueue.Overflow {
      */
     private G findrunnable(M mp) {
         while (true) {
+            if (gcwaiting) {
+                if (!gcstopm(mp)) return null;
+                continue;
+            }
             P pp = mp.p;
+            if (pp.runSafePointFn != 0) runSafePointFn(pp);
             // local runq
             G gp = pp.runq.get();
             if (gp != null) return gp;
@@ -436,6 +471,7 @@ final class Sched implements LocalRunQueue.Overflow {
             // Nothing found: give the P back, then stop spinning.
             lock.lock();
             try {
+                if (gcwaiting || pp.runSafePointFn != 0) continue; // back to the top, which handles them
                 if (runq.size() != 0) {
                     gp = globrunqget(pp, 0);
                     pp.runq.inheritTime = false;
@@ -467,10 +503,14 @@ final class Sched implements LocalRunQueue.Overflow {
 
     /** Four passes over all Ps in a random order; runnext is taken only in the last. */
     private G stealWork(M mp, P pp) {
+        P[] ps = allp;
+        RandomOrder order = stealOrder;
+        if (ps.length != gomaxprocs) return null; // procresize in progress (cannot happen while we hold a P)
         for (int i = 0; i < 4; i++) {
             boolean stealRunNext = i == 3;
-            for (RandomOrder.Enum e = stealOrder.start(ThreadLocalRandom.current().nextInt()); !e.done(); e.next()) {
-                P p2 = allp[e.position()];
+            for (RandomOrder.Enum e = order.start(ThreadLocalRandom.current().nextInt()); !e.done(); e.next()) {
+                if (gcwaiting) return null;
+                P p2 = ps[e.position()];
                 if (p2 == pp) continue;
                 int before = pp.runq.size();
                 G gp = pp.runq.steal(p2.runq, stealRunNext, p2.status == P.RUNNING);
@@ -490,8 +530,9 @@ final class Sched implements LocalRunQueue.Overflow {
      */
     private P recheckQueues() {
         boolean work = runq.size() != 0;
-        for (int i = 0; !work && i < allp.length; i++) {
-            work = !allp[i].runq.isEmpty();
+        P[] ps = allp;
+        for (int i = 0; !work && i < ps.length; i++) {
+            work = !ps[i].runq.isEmpty();
         }
         if (!work) return null;
         lock.lock();
@@ -675,17 +716,27 @@ final class Sched implements LocalRunQueue.Overflow {
      * work or if nobody is looking for work; else make it idle.
      */
     void handoffp(P pp) {
-        if (!pp.runq.isEmpty() || runq.size() != 0) {
+        // if it has local work, start it straight away (but not while the world stops)
+        if (!gcwaiting && (!pp.runq.isEmpty() || runq.size() != 0)) {
             startm(pp, false);
             return;
         }
         // No local work; if nobody spins and no P is idle, our help is needed to look for work.
-        if (nmspinning.get() + npidle == 0 && nmspinning.compareAndSet(0, 1)) {
+        if (!gcwaiting && nmspinning.get() + npidle == 0 && nmspinning.compareAndSet(0, 1)) {
             startm(pp, true);
             return;
         }
         lock.lock();
         try {
+            if (gcwaiting) {
+                pp.status = P.GCSTOP;
+                if (--stopwait == 0) stopnote.wakeup();
+                return;
+            }
+            if (pp.runSafePointFn != 0 && pp.casRunSafePointFn(1, 0)) {
+                safePointFn.accept(pp.id);
+                if (--safePointWait == 0) safePointNote.wakeup();
+            }
             if (runq.size() == 0) {
                 pidleput(pp);
                 return;
@@ -757,6 +808,7 @@ final class Sched implements LocalRunQueue.Overflow {
         gp.casRunningSyscall(G.RUNNING, G.SYSCALL);
         P pp = mp.p;
         pp.syscalltick++;
+        if (pp.runSafePointFn != 0) runSafePointFn(pp);
         if (block) {
             handoffp(releasep(mp));
             return;
@@ -765,6 +817,17 @@ final class Sched implements LocalRunQueue.Overflow {
         pp.m = null;
         mp.oldp = pp;
         pp.status = P.SYSCALL; // from now on anyone may take it by CAS
+        if (gcwaiting) {
+            // entersyscall_gcwait: the world is stopping; count this P as stopped if nobody took it.
+            lock.lock();
+            try {
+                if (pp.casStatus(P.SYSCALL, P.GCSTOP)) {
+                    if (--stopwait == 0) stopnote.wakeup();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
         sysmon.wake();
     }
 
@@ -849,10 +912,301 @@ final class Sched implements LocalRunQueue.Overflow {
     /** Go's {@code preemptall}. */
     boolean preemptall() {
         boolean res = false;
-        for (P pp : allp) {
+        for (P pp : allp) { // a snapshot
             if (pp.status == P.RUNNING && preemptone(pp)) res = true;
         }
         return res;
+    }
+
+    // =================================================================================================
+    // Stop the world, GOMAXPROCS, safe points: stopTheWorld, startTheWorld, procresize, forEachP
+    // =================================================================================================
+
+    /**
+     * Go's {@code stopTheWorldWithSema}: stops every P. Idle and {@code _Psyscall} Ps are stopped here;
+     * running Ps stop themselves at their next safe point ({@code gcstopm} in schedule/findrunnable,
+     * {@code handoffp}, {@code entersyscall}), asked to hurry by {@code preemptall} every 100 µs. A
+     * goroutine caller keeps running on its own P (stopped, but still its) and must not block until
+     * {@link #startTheWorld}. Takes {@code worldsema}, which startTheWorld releases.
+     */
+    void stopTheWorld() {
+        worldsema.acquireUninterruptibly();
+        M mp = currentM();
+        P own = mp != null && mp.curg != null ? mp.p : null;
+        boolean wait;
+        lock.lock();
+        try {
+            stopnote.clear();
+            stopwait = gomaxprocs;
+            gcwaiting = true;
+            preemptall();
+            if (own != null) { // stop the current P
+                own.status = P.GCSTOP;
+                stwOwnerP = own;
+                stopwait--;
+            }
+            for (P pp : allp) { // try to retake all Ps in _Psyscall
+                if (pp.status == P.SYSCALL && pp.casStatus(P.SYSCALL, P.GCSTOP)) {
+                    pp.syscalltick++;
+                    stopwait--;
+                }
+            }
+            for (P pp = pidleget(); pp != null; pp = pidleget()) { // stop idle Ps
+                pp.status = P.GCSTOP;
+                stopwait--;
+            }
+            wait = stopwait > 0;
+        } finally {
+            lock.unlock();
+        }
+        if (wait) {
+            // A goroutine must not park here (no P would run it again): it spins between looks.
+            boolean spin = own != null;
+            while (!(spin ? spinFor(stopnote, 100_000) : stopnote.sleep(100_000))) preemptall();
+        }
+        if (stopwait != 0) throw new IllegalStateException("stopTheWorld: not stopped (stopwait=" + stopwait + ")");
+        for (P pp : allp) {
+            if (pp.status != P.GCSTOP) throw new IllegalStateException("stopTheWorld: not stopped: " + pp + " status " + pp.status);
+        }
+    }
+
+    private static boolean spinFor(Note note, long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        while (!note.isFired()) {
+            if (System.nanoTime() - deadline >= 0) return false;
+            Thread.onSpinWait();
+        }
+        return true;
+    }
+
+    /**
+     * Go's {@code startTheWorldWithSema}: applies a pending GOMAXPROCS ({@code procresize}), gives
+     * every P with work an M, and wakes a spinning M for the rest. Releases {@code worldsema}.
+     */
+    void startTheWorld() {
+        List<P> runnable;
+        lock.lock();
+        try {
+            int procs = gomaxprocs;
+            if (newprocs != 0) {
+                procs = newprocs;
+                newprocs = 0;
+            }
+            runnable = procresize(procs);
+            stwOwnerP = null;
+            gcwaiting = false;
+        } finally {
+            lock.unlock();
+        }
+        for (P pp : runnable) {
+            M nmp = pp.m;
+            pp.m = null;
+            if (nmp != null) {
+                if (nmp.nextp != null) throw new IllegalStateException("startTheWorld: inconsistent mp.nextp");
+                nmp.nextp = pp;
+                nmp.park.wakeup();
+            } else {
+                newm(pp, false);
+            }
+        }
+        sysmon.wake();
+        wakep(); // the world may have more idle Ps than spinning Ms
+        worldsema.release();
+    }
+
+    /** {@code GOMAXPROCS(n)} at run time: stop the world, resize, start it. Returns the previous value. */
+    int setMaxProcs(int n) {
+        stopTheWorld();
+        int old;
+        lock.lock();
+        try {
+            old = gomaxprocs;
+            newprocs = n;
+        } finally {
+            lock.unlock();
+        }
+        startTheWorld();
+        return old;
+    }
+
+    /**
+     * Go's {@code procresize}: with the world stopped and the lock held, makes {@code nprocs} Ps. New Ps
+     * are created; Ps beyond {@code nprocs} die, their runnext and queue going to the head of the global
+     * queue in order; the caller's P is kept (or, if it died, it gets {@code allp[0]}); the others become
+     * idle, or, with work, are returned (each with an idle M in {@code p.m} if one was free).
+     */
+    private List<P> procresize(int nprocs) {
+        P[] old = allp;
+        int oldn = old.length;
+        P[] ps = java.util.Arrays.copyOf(old, nprocs);
+        for (int i = oldn; i < nprocs; i++) {
+            ps[i] = new P(i);
+            ps[i].status = P.GCSTOP;
+        }
+        // Free unused Ps: their Gs go to the head of the global queue, runnext at the very head.
+        G[] buf = new G[LocalRunQueue.SIZE + 1];
+        for (int i = oldn - 1; i >= nprocs; i--) {
+            P pp = old[i];
+            int n = pp.runq.drainTo(buf); // runnext first, then the ring in order
+            for (int k = n - 1; k >= 0; k--) runq.putHead(buf[k]);
+            gcreatedNoP.add(pp.created());
+            gexitedNoP.add(pp.exited());
+            pp.status = P.DEAD;
+        }
+        M mp = currentM();
+        P own = mp != null ? mp.p : null;
+        if (own != null && own.id < nprocs && ps[own.id] == own) {
+            own.status = P.RUNNING; // continue to use the current P
+        } else {
+            own = null;
+            if (mp != null && mp.p != null) {
+                // The caller's P died: take allp[0].
+                P dead = mp.p;
+                mp.p = null;
+                dead.m = null;
+                P p0 = ps[0];
+                p0.m = null;
+                p0.status = P.IDLE;
+                acquirep(mp, p0);
+                own = p0;
+            }
+        }
+        allp = ps;
+        stealOrder = new RandomOrder(nprocs);
+        gomaxprocs = nprocs;
+        List<P> runnable = new ArrayList<>();
+        for (int i = nprocs - 1; i >= 0; i--) {
+            P pp = ps[i];
+            if (pp == own) continue;
+            pp.status = P.IDLE;
+            pp.m = null;
+            if (pp.runq.isEmpty()) {
+                pidleput(pp);
+            } else {
+                pp.m = mget();
+                runnable.add(pp);
+            }
+        }
+        return runnable;
+    }
+
+    /**
+     * Go's {@code gcstopm}: the world is stopping; give up our P (counting it stopped) and wait until
+     * startTheWorld hands one back.
+     *
+     * @return whether the M holds a P again (false: it must exit)
+     */
+    private boolean gcstopm(M mp) {
+        if (mp.spinning) {
+            mp.spinning = false;
+            if (nmspinning.decrementAndGet() < 0) throw new IllegalStateException("gcstopm: negative nmspinning");
+        }
+        P pp = mp.p;
+        if (pp == stwOwnerP) {
+            // The goroutine that stopped the world blocked before starting it again: nobody can run it.
+            fatal(new IllegalStateException("stopTheWorld: the goroutine that stopped the world blocked before "
+                    + "starting it again; nothing can run until it does"));
+        }
+        mp.p = null;
+        pp.m = null;
+        lock.lock();
+        try {
+            pp.status = P.GCSTOP;
+            if (--stopwait == 0) stopnote.wakeup();
+        } finally {
+            lock.unlock();
+        }
+        return stopm(mp);
+    }
+
+    /**
+     * Go's {@code forEachP}: runs {@code fn} once for every P at a safe point. Idle Ps run it at once
+     * under the lock, the caller's P runs it here, {@code _Psyscall} Ps are taken and handed off (which
+     * runs it), running Ps run it at their next scheduling point; we wait in 100 µs slices, preempting
+     * between. {@code fn} must not block; it may run under {@code sched.lock}.
+     */
+    void forEachP(java.util.function.IntConsumer userFn) {
+        // fn runs inside the scheduler (under its lock, on Ms and sysmon): what it throws is kept for
+        // the caller instead of unwinding a scheduler path.
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        java.util.function.IntConsumer fn = id -> {
+            try {
+                userFn.accept(id);
+            } catch (Throwable t) {
+                if (!failed.compareAndSet(null, t)) failed.get().addSuppressed(t);
+            }
+        };
+        worldsema.acquireUninterruptibly();
+        try {
+            M mp = currentM();
+            P own = mp != null && mp.curg != null ? mp.p : null;
+            boolean wait;
+            lock.lock();
+            try {
+                if (safePointWait != 0) throw new IllegalStateException("forEachP: safePointWait != 0");
+                safePointNote.clear();
+                safePointWait = gomaxprocs - (own != null ? 1 : 0);
+                safePointFn = fn;
+                // Set runSafePointFn on every other P. Any P entering _Pidle or _Psyscall from now on
+                // will run fn when it changes its status.
+                for (P pp : allp) {
+                    if (pp != own) pp.runSafePointFn = 1;
+                }
+                preemptall();
+                // Run fn for all idle Ps: the idle list does not change while we hold the lock.
+                for (P pp = pidle; pp != null; pp = pp.link) {
+                    if (pp.casRunSafePointFn(1, 0)) {
+                        fn.accept(pp.id);
+                        safePointWait--;
+                    }
+                }
+                wait = safePointWait > 0;
+            } finally {
+                lock.unlock();
+            }
+            if (own != null) fn.accept(own.id); // run fn for the current P
+            // Force Ps in a syscall into _Pidle and hand them off to make them run fn.
+            for (P pp : allp) {
+                if (pp.status == P.SYSCALL && pp.runSafePointFn == 1 && pp.casStatus(P.SYSCALL, P.IDLE)) {
+                    pp.syscalltick++;
+                    handoffp(pp);
+                }
+            }
+            if (wait) {
+                while (!safePointNote.sleep(100_000)) preemptall();
+            }
+            lock.lock();
+            try {
+                if (safePointWait != 0) throw new IllegalStateException("forEachP: not done");
+                for (P pp : allp) {
+                    if (pp.runSafePointFn != 0) throw new IllegalStateException("forEachP: P did not run fn");
+                }
+                safePointFn = null;
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            worldsema.release();
+        }
+        Throwable t = failed.get();
+        if (t instanceof RuntimeException re) throw re;
+        if (t instanceof Error e) throw e;
+        if (t != null) throw new IllegalStateException(t);
+    }
+
+    /** Go's {@code runSafePointFn}: the owner of {@code pp} runs the pending forEachP function. */
+    void runSafePointFn(P pp) {
+        // Resolve the race between forEachP running the safe-point function on this P's behalf and
+        // this P running it itself.
+        if (!pp.casRunSafePointFn(1, 0)) return;
+        java.util.function.IntConsumer fn = safePointFn;
+        fn.accept(pp.id);
+        lock.lock();
+        try {
+            if (--safePointWait == 0) safePointNote.wakeup();
+        } finally {
+            lock.unlock();
+        }
     }
 
     // =================================================================================================

@@ -22,14 +22,16 @@ final class SchedTrace {
                 .append(" threads=").append(st.threads()).append(" spinningthreads=").append(st.spinningThreads())
                 .append(" idlethreads=").append(st.idleThreads()).append(" runqueue=").append(st.globalRunqueue());
         if (detail) {
-            int nmidlelocked;
+            int nmidlelocked, stopwait;
             s.lock.lock();
             try {
                 nmidlelocked = s.nmidlelocked;
+                stopwait = s.stopwait;
             } finally {
                 s.lock.unlock();
             }
-            b.append(" gcwaiting=0 nmidlelocked=").append(nmidlelocked).append(" stopwait=0 sysmonwait=0");
+            b.append(" gcwaiting=").append(s.gcwaiting ? 1 : 0).append(" nmidlelocked=").append(nmidlelocked)
+                    .append(" stopwait=").append(stopwait).append(" sysmonwait=").append(s.sysmon.isWaiting() ? 1 : 0);
         } else {
             b.append(" [");
             int[] q = st.localRunqueues();
@@ -42,7 +44,7 @@ final class SchedTrace {
         b.append('\n');
         if (!detail) return b.toString();
 
-        for (P pp : s.allp) {
+        for (P pp : s.allp) { // a snapshot
             M mp = pp.m;
             b.append("  P").append(pp.id).append(": status=").append(pp.status).append(" schedtick=")
                     .append(pp.schedtick).append(" syscalltick=").append(pp.syscalltick).append(" m=")
@@ -89,8 +91,9 @@ final class SchedTrace {
     }
 
     static RuntimeStats stats(Sched s) {
-        int[] q = new int[s.allp.length];
-        for (int i = 0; i < q.length; i++) q[i] = s.allp[i].runq.size();
+        P[] ps = s.allp;
+        int[] q = new int[ps.length];
+        for (int i = 0; i < q.length; i++) q[i] = ps[i].runq.size();
         int threads, idle, idleProcs, global;
         long created;
         s.lock.lock();
@@ -103,7 +106,7 @@ final class SchedTrace {
         } finally {
             s.lock.unlock();
         }
-        return new RuntimeStats(s.gomaxprocs, s.numGoroutine(), threads, idle, s.nmspinning.get(), idleProcs,
+        return new RuntimeStats(ps.length, s.numGoroutine(), threads, idle, s.nmspinning.get(), idleProcs,
                 global, q, s.goroutinesCreated(), s.steals.sum(), s.stolen.sum(), s.mwakeups.sum(), created,
                 s.threadsExited.sum(), s.backend.name(), s.stackChoice.toString());
     }

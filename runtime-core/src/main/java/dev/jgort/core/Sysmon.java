@@ -39,6 +39,11 @@ final class Sysmon implements Runnable {
         thread = Thread.ofPlatform().daemon().name("jgort" + sched.runtimeId + "-sysmon").start(this);
     }
 
+    /** Whether sysmon is in a deep sleep (Go's {@code sysmonwait}). */
+    boolean isWaiting() {
+        return sysmonwait.get();
+    }
+
     /** Ends a deep sleep; cheap when sysmon is awake. Never throws (called from ready paths). */
     void wake() {
         if (sysmonwait.get() && sysmonwait.compareAndSet(true, false)) {

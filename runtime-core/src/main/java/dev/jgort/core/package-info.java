@@ -40,14 +40,22 @@
  * {@code nmspinning}; both sides have a full fence between, so one of them sees the other.
  *
  * <h2>Locking</h2>
- * {@code sched.lock} (a {@link java.util.concurrent.locks.ReentrantLock}) guards the global queue, the
- * idle-P and idle-M lists and the M lists; fields say "lock" where it guards them. Local queues are
- * lock-free (one producer: the owning M). A P's status changes only in its owner or under the lock.
- * No code holding the lock parks a virtual thread: code that runs inside a G and takes the lock
- * ({@code ready} on a wake-up) runs pinned, so contention blocks the carrier, not the G.
+ * {@code sched.lock} ({@link dev.jgort.core.SchedLock}) guards the global queue, the idle-P and idle-M
+ * lists and the M lists; fields say "lock" where it guards them. Local queues are lock-free (one
+ * producer: the owning M). A P's status changes only in its owner, under the lock, or by CAS out of
+ * {@code _Psyscall}. Scheduler code that runs inside a G (ready, entersyscall, exitsyscall,
+ * stop-the-world) must never unmount half-way, or its M would schedule other Gs under it: the lock
+ * makes a virtual thread spin instead of park, and the stop-the-world wait spins too.
+ *
+ * <h2>System calls, sysmon, safe points</h2>
+ * {@code Go.syscall} leaves the P in {@code _Psyscall} with its M; {@link dev.jgort.core.Sysmon} takes it
+ * (CAS) when the call lasts and other work waits, and hands it to another M. The M coming back takes it
+ * back by the same CAS, or any idle P, or queues its G globally and stops. {@code forEachP} and
+ * stop-the-world reach running Ps only at their scheduling points (a G parks, yields, ends, or calls
+ * {@code Go.checkPreempt()}): the JVM has no forced preemption of a virtual thread.
  *
  * <h2>What is not here yet</h2>
- * System calls and P hand-off from a blocked M, sysmon, forEachP, stop-the-world and GOMAXPROCS at run
- * time come with the runtime-services work; the native M backend with the JNI work.
+ * Detecting an M stuck in a native call made without {@code Go.syscall} (or parked while pinned) and
+ * handing its P off; handing off the P of a CPU hog that ignores preemption; the native M backend.
  */
 package dev.jgort.core;

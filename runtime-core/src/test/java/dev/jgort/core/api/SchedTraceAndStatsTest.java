@@ -80,25 +80,6 @@ class SchedTraceAndStatsTest {
         }
     }
 
-    // runtime.GOMAXPROCS(n): n <= 0 only reads it; the current value is accepted and returned; changing
-    // it at run time is not implemented yet and says so (UnsupportedOperationException), leaving the
-    // runtime as it was.
-    @Test
-    void setMaxProcs_readsWithNonPositiveAndRejectsAChange() throws Exception {
-        try (GoRuntime rt = start(2)) {
-            assertEquals(2, rt.maxProcs());
-            assertEquals(2, rt.setMaxProcs(0));
-            assertEquals(2, rt.setMaxProcs(-1));
-            assertEquals(2, rt.setMaxProcs(2));
-            assertThrows(UnsupportedOperationException.class, () -> rt.setMaxProcs(3));
-            assertThrows(UnsupportedOperationException.class, () -> rt.setMaxProcs(1));
-            assertEquals(2, rt.maxProcs());
-            assertEquals(2, rt.stats().maxProcs());
-            assertEquals(2, rt.config().maxProcs());
-            assertEquals(7, (int) inGoroutine(rt, () -> 7), "the runtime still runs goroutines");
-        }
-    }
-
     // stats(): reports the configured Ps (one local run queue each), the backend asked for, and
     // counts created goroutines.
     @Test
