@@ -89,6 +89,11 @@ final class LocalRunQueue {
         return true;
     }
 
+    /** Takes {@code runnext} out (null if empty). Owner only. */
+    G takeRunnext() {
+        return (G) RUNNEXT.getAndSet(this, (G) null);
+    }
+
     /**
      * Go's {@code runqget}: owner only. Takes {@code runnext} first (then {@link #inheritTime} is true:
      * the G shares the current time slice), else the head.

@@ -403,6 +403,16 @@ final class Sched implements LocalRunQueue.Overflow {
             allgs.add(gp);
             if (gp.status() == G.DEAD) allgs.remove(gp); // it ended on another M meanwhile
         }
+        if (gp.preempt) {
+            // Its time slice ran out (sysmon) and it parked instead of calling checkPreempt. In Go it
+            // would have been preempted to the global queue before readying its partner; here the
+            // partner already sits in runnext. Send it to the global queue, so the chain's slice ends
+            // and the Gs queued before it run first (else a ping-pong pair keeps the P forever).
+            gp.preempt = false;
+            P p = mp.p;
+            G next = p != null ? p.runq.takeRunnext() : null;
+            if (next != null) globrunqput(next);
+        }
         gp.endRun(word); // → WAITING unless it was readied meanwhile
         return false;
     }
