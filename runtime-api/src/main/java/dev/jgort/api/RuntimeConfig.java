@@ -29,6 +29,8 @@ public final class RuntimeConfig {
     public static final Duration DEFAULT_DEADLOCK_GRACE = Duration.ofSeconds(1);
     /** How long an idle M with nothing to do waits before it exits. */
     public static final Duration DEFAULT_IDLE_THREAD_TIMEOUT = Duration.ofSeconds(10);
+    /** How many Ms may run a goroutine without a P after sysmon took it from them. */
+    public static final int DEFAULT_MAX_OVERSUBSCRIPTION = 64;
 
     private final int maxProcs;
     private final String backend;
@@ -37,9 +39,11 @@ public final class RuntimeConfig {
     private final int maxThreads;
     private final Duration deadlockGrace;
     private final Duration idleThreadTimeout;
+    private final int maxOversubscription;
 
     private RuntimeConfig(int maxProcs, String backend, long schedTraceMillis, boolean schedDetail,
-                          int maxThreads, Duration deadlockGrace, Duration idleThreadTimeout) {
+                          int maxThreads, Duration deadlockGrace, Duration idleThreadTimeout,
+                          int maxOversubscription) {
         this.maxProcs = maxProcs;
         this.backend = backend;
         this.schedTraceMillis = schedTraceMillis;
@@ -47,6 +51,7 @@ public final class RuntimeConfig {
         this.maxThreads = maxThreads;
         this.deadlockGrace = deadlockGrace;
         this.idleThreadTimeout = idleThreadTimeout;
+        this.maxOversubscription = maxOversubscription;
     }
 
     /**
@@ -64,7 +69,7 @@ public final class RuntimeConfig {
      */
     public static RuntimeConfig fromEnvironment(Map<String, String> env, Map<?, ?> properties) {
         RuntimeConfig c = new RuntimeConfig(Runtime.getRuntime().availableProcessors(), "auto", 0, false,
-                DEFAULT_MAX_THREADS, DEFAULT_DEADLOCK_GRACE, DEFAULT_IDLE_THREAD_TIMEOUT);
+                DEFAULT_MAX_THREADS, DEFAULT_DEADLOCK_GRACE, DEFAULT_IDLE_THREAD_TIMEOUT, DEFAULT_MAX_OVERSUBSCRIPTION);
         c = c.withMaxProcs(Math.min(c.maxProcs, MAX_PROCS_LIMIT));
         c = applyMaxProcs(c, "environment variable GOMAXPROCS", env.get("GOMAXPROCS"));
         c = applyMaxProcs(c, "system property jgort.maxprocs", stringOrNull(properties.get("jgort.maxprocs")));
@@ -136,7 +141,8 @@ public final class RuntimeConfig {
         if (n < 1 || n > MAX_PROCS_LIMIT) {
             throw new IllegalArgumentException("maxProcs " + n + " is out of range: use 1.." + MAX_PROCS_LIMIT);
         }
-        return new RuntimeConfig(n, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace, idleThreadTimeout);
+        return new RuntimeConfig(n, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
+                idleThreadTimeout, maxOversubscription);
     }
 
     /**
@@ -148,7 +154,8 @@ public final class RuntimeConfig {
         if (!name.equals("auto") && !name.equals("java") && !name.equals("native")) {
             throw new IllegalArgumentException("backend \"" + name + "\" is unknown: use \"auto\", \"java\" or \"native\"");
         }
-        return new RuntimeConfig(maxProcs, name, schedTraceMillis, schedDetail, maxThreads, deadlockGrace, idleThreadTimeout);
+        return new RuntimeConfig(maxProcs, name, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
+                idleThreadTimeout, maxOversubscription);
     }
 
     /**
@@ -159,7 +166,8 @@ public final class RuntimeConfig {
         if (millis < 0) {
             throw new IllegalArgumentException("schedtrace period " + millis + " ms is negative: use 0 (off) or more");
         }
-        return new RuntimeConfig(maxProcs, backend, millis, detail, maxThreads, deadlockGrace, idleThreadTimeout);
+        return new RuntimeConfig(maxProcs, backend, millis, detail, maxThreads, deadlockGrace,
+                idleThreadTimeout, maxOversubscription);
     }
 
     /** Go's {@code debug.SetMaxThreads}: the most Ms the runtime may create ({@code maxmcount}). */
@@ -168,7 +176,8 @@ public final class RuntimeConfig {
             throw new IllegalArgumentException("maxThreads " + n + " is too small: use 1 or more (default "
                     + DEFAULT_MAX_THREADS + ")");
         }
-        return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, n, deadlockGrace, idleThreadTimeout);
+        return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, n, deadlockGrace,
+                idleThreadTimeout, maxOversubscription);
     }
 
     /** How long {@code close()} must see every goroutine asleep before it reports a deadlock. */
@@ -177,7 +186,8 @@ public final class RuntimeConfig {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("deadlock grace " + grace + " is negative");
         }
-        return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, grace, idleThreadTimeout);
+        return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, grace,
+                idleThreadTimeout, maxOversubscription);
     }
 
     /** How long an idle M waits for work before it exits (its record goes through the free-M list). */
@@ -186,10 +196,25 @@ public final class RuntimeConfig {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("idle thread timeout " + timeout + " must be positive");
         }
-        return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace, timeout);
+        return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
+                timeout, maxOversubscription);
+    }
+
+    /**
+     * Sysmon takes the P of a goroutine that keeps it without a scheduling point — blocked in a native
+     * call made without {@code Go.syscall}, parked while pinned, or running for 20 ms while ignoring
+     * preemption — and hands it to another M; that goroutine then runs on without a P (the OS
+     * time-slices the extra thread). This bounds how many such Ms there may be at once (default
+     * {@value #DEFAULT_MAX_OVERSUBSCRIPTION}; 0 turns the hand-off off).
+     */
+    public RuntimeConfig withMaxOversubscription(int n) {
+        if (n < 0) throw new IllegalArgumentException("maxOversubscription " + n + " is negative: use 0 (off) or more");
+        return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
+                idleThreadTimeout, n);
     }
 
     public int maxProcs() { return maxProcs; }
+    public int maxOversubscription() { return maxOversubscription; }
     public String backend() { return backend; }
     public long schedTraceMillis() { return schedTraceMillis; }
     public boolean schedDetail() { return schedDetail; }
@@ -201,6 +226,6 @@ public final class RuntimeConfig {
     public String toString() {
         return "RuntimeConfig[maxProcs=" + maxProcs + ", backend=" + backend + ", schedtrace=" + schedTraceMillis
                 + ", scheddetail=" + schedDetail + ", maxThreads=" + maxThreads + ", deadlockGrace=" + deadlockGrace
-                + ", idleThreadTimeout=" + idleThreadTimeout + "]";
+                + ", idleThreadTimeout=" + idleThreadTimeout + ", maxOversubscription=" + maxOversubscription + "]";
     }
 }

@@ -20,6 +20,10 @@ package dev.jgort.api;
  * @param threadsExited      Ms that exited ({@code mexit}), idle too long or taking a locked goroutine's thread
  * @param backend            the thread backend in use ({@code "java"}, {@code "native"})
  * @param stackPolicy        the M stack policy in force, as {@code allocm} chose it
+ * @param syscallRetakes     Ps that sysmon took from goroutines in {@code Go.syscall} ({@code retake})
+ * @param stolenProcs        Ps that sysmon took from stuck Ms (blocked carrier, or a goroutine ignoring
+ *                           preemption)
+ * @param oversubscribed     Ms now running a goroutine without a P because sysmon took it
  */
 public record RuntimeStats(
         int maxProcs,
@@ -37,7 +41,10 @@ public record RuntimeStats(
         long threadsCreated,
         long threadsExited,
         String backend,
-        String stackPolicy) {
+        String stackPolicy,
+        long syscallRetakes,
+        long stolenProcs,
+        int oversubscribed) {
 
     /** Copies the array so the snapshot stays immutable. */
     public RuntimeStats {

@@ -3,6 +3,9 @@ package dev.jgort.core;
 import dev.jgort.spi.G0;
 import dev.jgort.spi.TlsSlot;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * A machine: Go's {@code m}, an OS thread that runs Gs while it holds a P. Made by {@code allocm} /
  * {@code newm}, run by {@code mstart} (the schedule loop), ended by {@code mexit}.
@@ -36,6 +39,40 @@ final class M {
     volatile boolean spinning;
     /** Blocked on its note (for traces). */
     volatile boolean blocked;
+
+    /**
+     * Who may use {@link #p} right now (0 free, 1 taken). The M holds it whenever it runs scheduler code
+     * and releases it only while a G is mounted ({@code cont.run()}); scheduler code that runs inside
+     * that G or in the JDK's wake-up paths on this thread ({@code ready}, {@code entersyscall},
+     * {@code exitsyscall}) takes it, and so does sysmon to take the P of a stuck M. Whoever holds it
+     * sees a P that nobody else is changing; a caller that cannot get it at once acts as if the M had
+     * no P (ready then uses the global queue). Lock order: pLock before {@code sched.lock}.
+     */
+    @SuppressWarnings("unused") private volatile int pLock = 1;
+    /** Set by sysmon (holding pLock) when it took this M's P from its stuck G; cleared by the M. */
+    boolean pStolen;
+
+    private static final VarHandle PLOCK;
+    static {
+        try {
+            PLOCK = MethodHandles.lookup().findVarHandle(M.class, "pLock", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    boolean tryLockP() {
+        return PLOCK.compareAndSet(this, 0, 1);
+    }
+
+    /** Spins: the holder (sysmon, or this thread's G or M) keeps it for a few instructions only. */
+    void lockP() {
+        while (!PLOCK.compareAndSet(this, 0, 1)) Thread.onSpinWait();
+    }
+
+    void unlockP() {
+        PLOCK.setRelease(this, 0);
+    }
 
     /** Links in the idle-M list and the free-M list; guarded by {@code sched.lock}. */
     M schedlink;

@@ -32,6 +32,8 @@ final class P {
     // Go's p.sysmontick: what sysmon saw at its last look. Sysmon's own (one thread).
     int sysmonSchedtick, sysmonSyscalltick;
     long sysmonSchedwhen, sysmonSyscallwhen;
+    /** The carrier's CPU time when sysmon's current sampling window began, and when (-1: no window). */
+    long sysmonCpu = -1, sysmonCpuWhen;
 
     /** Go's {@code p.runSafePointFn}: 1 while a forEachP function is pending for this P; cleared by CAS. */
     volatile int runSafePointFn;

@@ -108,6 +108,10 @@ final class Sched implements LocalRunQueue.Overflow {
     final LongAdder stolen = new LongAdder();
     final LongAdder mwakeups = new LongAdder();
     final LongAdder threadsExited = new LongAdder();
+    /** Ms running a goroutine without a P because sysmon took it (blocked carrier or CPU hog). */
+    final AtomicInteger oversubscribed = new AtomicInteger();
+    /** Ps taken from stuck Ms (blocked in native code or parked while pinned, or CPU hogs). */
+    final LongAdder stolenProcs = new LongAdder();
     /** Times an M was wanted but maxmcount said no. */
     final LongAdder threadLimitHits = new LongAdder();
     /** Ps taken from goroutines in a syscall (by sysmon's retake). */
@@ -188,7 +192,24 @@ final class Sched implements LocalRunQueue.Overflow {
     void ready(G gp) {
         try {
             M mp = currentM();
-            P pp = mp != null ? mp.p : null;
+            boolean held = mp != null && mp.tryLockP();
+            try {
+                readyLocked(gp, mp, held ? mp.p : null);
+            } finally {
+                if (held) mp.unlockP();
+            }
+            // Dekker with findrunnable: our queue store above, then its nmspinning/npidle loads below;
+            // the spinning M decrements nmspinning, then re-reads the queues. Both need StoreLoad.
+            VarHandle.fullFence();
+            wakep();
+        } catch (Throwable t) {
+            fatal(new IllegalStateException("jgort: cannot schedule " + gp + ": " + t, t));
+        }
+    }
+
+    /** {@link #ready}'s queueing, with {@code mp}'s P if the caller may use it ({@code pp}), else none. */
+    private void readyLocked(G gp, M mp, P pp) {
+        {
             if (gp.casIdleToRunnable()) { // newproc: the thread was just started
                 if (pp != null) {
                     pp.countCreated();
@@ -208,12 +229,6 @@ final class Sched implements LocalRunQueue.Overflow {
                     runqput(pp, gp, true);
                 }
             }
-            // Dekker with findrunnable: our queue store above, then its nmspinning/npidle loads below;
-            // the spinning M decrements nmspinning, then re-reads the queues. Both need StoreLoad.
-            VarHandle.fullFence();
-            wakep();
-        } catch (Throwable t) {
-            fatal(new IllegalStateException("jgort: cannot schedule " + gp + ": " + t, t));
         }
     }
 
@@ -380,13 +395,20 @@ final class Sched implements LocalRunQueue.Overflow {
         mp.curg = gp;
         if (!inheritTime) pp.schedtick++;
         if (interruptAll) gp.thread.interrupt();
+        mp.unlockP(); // the G (and sysmon, if the G gets stuck) may use the P now
         try {
             gp.cont.run(); // mounts the virtual thread here until it unmounts
         } catch (Throwable t) {
             // The JDK reports a G's own uncaught exceptions itself; this is the continuation failing.
             fatal(new IllegalStateException("jgort: goroutine " + gp.goid + " failed to run: " + t, t));
         }
+        mp.lockP();
         mp.curg = null;
+        if (mp.pStolen) {
+            // Sysmon took our P while the G was stuck (blocked in native code, or hogging the CPU).
+            mp.pStolen = false;
+            oversubscribed.decrementAndGet();
+        }
         P oldp = mp.oldp;
         if (oldp != null) {
             // The G parked inside Go.syscall (it will finish the call on whichever M runs it next):
@@ -812,9 +834,22 @@ final class Sched implements LocalRunQueue.Overflow {
      */
     void entersyscall(G gp, boolean block) {
         M mp = currentM();
-        if (mp == null || mp.p == null || mp.curg != gp) {
-            throw new IllegalStateException("entersyscall: goroutine " + gp.goid + " is not running on an M with a P");
+        if (mp == null || mp.curg != gp) {
+            throw new IllegalStateException("entersyscall: goroutine " + gp.goid + " is not running on an M");
         }
+        mp.lockP();
+        try {
+            if (mp.p == null) { // sysmon already took the P from this (stuck) G
+                gp.casRunningSyscall(G.RUNNING, G.SYSCALL);
+                return;
+            }
+            entersyscallLocked(gp, mp, block);
+        } finally {
+            mp.unlockP();
+        }
+    }
+
+    private void entersyscallLocked(G gp, M mp, boolean block) {
         gp.casRunningSyscall(G.RUNNING, G.SYSCALL);
         P pp = mp.p;
         pp.syscalltick++;
@@ -850,23 +885,33 @@ final class Sched implements LocalRunQueue.Overflow {
     void exitsyscall(G gp) {
         M mp = currentM();
         if (mp == null) throw new IllegalStateException("exitsyscall: goroutine " + gp.goid + " is not on an M");
-        if (mp.p != null) {
-            // It parked inside the call and came back on an M that holds a P.
+        mp.lockP();
+        try {
+            if (mp.p != null) {
+                // It parked inside the call and came back on an M that holds a P.
+                gp.casRunningSyscall(G.SYSCALL, G.RUNNING);
+                return;
+            }
+            P oldp = mp.oldp;
+            mp.oldp = null;
+            boolean fast = exitsyscallfast(mp, oldp);
             gp.casRunningSyscall(G.SYSCALL, G.RUNNING);
-            return;
+            if (fast) {
+                mp.p.syscalltick++;
+                return;
+            }
+        } finally {
+            mp.unlockP();
         }
-        P oldp = mp.oldp;
-        mp.oldp = null;
-        if (exitsyscallfast(mp, oldp)) {
-            gp.casRunningSyscall(G.SYSCALL, G.RUNNING);
-            mp.p.syscalltick++;
-            return;
-        }
-        gp.casRunningSyscall(G.SYSCALL, G.RUNNING);
         gp.gosched(); // to the global queue; the M, without a P, stops in schedule
         M now = currentM();
-        if (now != null && now.p == null) {
-            acquirepPinned(now); // the yield could not unmount: the G still runs on this M
+        if (now != null) {
+            now.lockP();
+            try {
+                if (now.p == null) acquirepPinned(now); // the yield could not unmount: the G still runs here
+            } finally {
+                now.unlockP();
+            }
         }
     }
 
@@ -909,6 +954,37 @@ final class Sched implements LocalRunQueue.Overflow {
         }
     }
 
+    /**
+     * Not in Go: takes {@code pp} from {@code mp}, whose goroutine has kept it without a scheduling
+     * point (blocked in a native call or parked while pinned, or ignoring preemption), and hands it off
+     * as for a syscall. The G runs on without a P until it next unmounts; its M then stops. Settled
+     * with the M's pLock: it is free only while a G is mounted, so holding it means the M is inside
+     * the G and the P is not in use.
+     *
+     * @param schedtick the P's schedtick sysmon saw stuck
+     */
+    boolean takeStuckP(P pp, M mp, int schedtick) {
+        if (!mp.tryLockP()) return false;
+        boolean took = false;
+        try {
+            if (mp.p == pp && pp.m == mp && pp.status == P.RUNNING && pp.schedtick == schedtick && mp.curg != null) {
+                mp.p = null;
+                pp.m = null;
+                pp.status = P.IDLE;
+                mp.pStolen = true;
+                took = true;
+            }
+        } finally {
+            mp.unlockP();
+        }
+        if (took) {
+            oversubscribed.incrementAndGet();
+            stolenProcs.increment();
+            handoffp(pp);
+        }
+        return took;
+    }
+
     /** Go's {@code preemptone}: asks the G running on {@code pp} to yield at its next check. */
     boolean preemptone(P pp) {
         M mp = pp.m;
@@ -942,7 +1018,9 @@ final class Sched implements LocalRunQueue.Overflow {
     void stopTheWorld() {
         worldsema.acquireUninterruptibly();
         M mp = currentM();
-        P own = mp != null && mp.curg != null ? mp.p : null;
+        boolean inG = mp != null && mp.curg != null;
+        if (inG) mp.lockP(); // sysmon must not take our P between this read and its _Pgcstop
+        P own = inG ? mp.p : null;
         boolean wait;
         lock.lock();
         try {
@@ -968,10 +1046,12 @@ final class Sched implements LocalRunQueue.Overflow {
             wait = stopwait > 0;
         } finally {
             lock.unlock();
+            if (inG) mp.unlockP();
         }
         if (wait) {
-            // A goroutine must not park here (no P would run it again): it spins between looks.
-            boolean spin = own != null;
+            // A goroutine (even one whose P sysmon took) must not park here: no P could run it again
+            // before the world starts. It spins between looks.
+            boolean spin = Thread.currentThread().isVirtual();
             while (!(spin ? spinFor(stopnote, 100_000) : stopnote.sleep(100_000))) preemptall();
         }
         if (stopwait != 0) throw new IllegalStateException("stopTheWorld: not stopped (stopwait=" + stopwait + ")");
@@ -995,6 +1075,9 @@ final class Sched implements LocalRunQueue.Overflow {
      */
     void startTheWorld() {
         List<P> runnable;
+        M mp = currentM();
+        boolean inG = mp != null && mp.curg != null;
+        if (inG) mp.lockP(); // procresize may change our P; pLock before sched.lock, as everywhere
         lock.lock();
         try {
             int procs = gomaxprocs;
@@ -1007,6 +1090,7 @@ final class Sched implements LocalRunQueue.Overflow {
             gcwaiting = false;
         } finally {
             lock.unlock();
+            if (inG) mp.unlockP();
         }
         for (P pp : runnable) {
             M nmp = pp.m;

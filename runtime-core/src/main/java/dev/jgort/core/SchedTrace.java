@@ -74,8 +74,11 @@ final class SchedTrace {
                     .append(waitReason(gp, status)).append(") m=").append(mp != null ? mp.id : -1)
                     .append(" lockedm=").append(lm != null ? lm.id : -1).append('\n');
         }
-        // Not in Go's format: which kind of threads the Ms are, and allocm's stack choice.
-        b.append("  backend=").append(st.backend()).append(" stack=").append(st.stackPolicy()).append('\n');
+        // Not in Go's format: which kind of threads the Ms are, allocm's stack choice, and the Ps sysmon
+        // took (from syscalls; from stuck Ms, whose goroutines now run without a P: oversubscribed).
+        b.append("  backend=").append(st.backend()).append(" stack=").append(st.stackPolicy())
+                .append(" syscallretakes=").append(st.syscallRetakes()).append(" stolenprocs=")
+                .append(st.stolenProcs()).append(" oversubscribed=").append(st.oversubscribed()).append('\n');
         return b.toString();
     }
 
@@ -108,6 +111,7 @@ final class SchedTrace {
         }
         return new RuntimeStats(ps.length, s.numGoroutine(), threads, idle, s.nmspinning.get(), idleProcs,
                 global, q, s.goroutinesCreated(), s.steals.sum(), s.stolen.sum(), s.mwakeups.sum(), created,
-                s.threadsExited.sum(), s.backend.name(), s.stackChoice.toString());
+                s.threadsExited.sum(), s.backend.name(), s.stackChoice.toString(), s.syscallRetakes.sum(),
+                s.stolenProcs.sum(), s.oversubscribed.get());
     }
 }

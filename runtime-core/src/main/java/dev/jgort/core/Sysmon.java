@@ -1,5 +1,7 @@
 package dev.jgort.core;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -12,7 +14,11 @@ import java.util.concurrent.locks.LockSupport;
  *       work (or for 10 ms), and hands it to another M;</li>
  *   <li>flags the goroutine of a P whose {@code schedtick} has not moved for 10 ms
  *       ({@code preemptone}), honoured at {@code Go.checkPreempt()};</li>
- *   <li>prints {@code schedtrace} when {@code GODEBUG=schedtrace=N} asks for it.</li>
+ *   <li>prints {@code schedtrace} when {@code GODEBUG=schedtrace=N} asks for it;</li>
+ *   <li>(not in Go, which never needs it) takes the P of an M whose goroutine keeps it without a
+ *       scheduling point while others need it: its carrier is blocked (parked while pinned, or in a
+ *       native call: thread state, or CPU time flat over {@link #CPU_FLAT_NS}), or it has ignored its
+ *       preempt flag for {@link #HOG_HANDOFF_NS}. Bounded by {@code maxOversubscription}.</li>
  * </ul>
  * When every P is idle (and no trace is wanted) it sleeps deeply until {@link #wake()}: a P leaving the
  * idle list or entering a syscall wakes it.
@@ -23,6 +29,18 @@ final class Sysmon implements Runnable {
     private static final long MAX_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long SYSCALL_RETAKE_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long DEEP_SLEEP_NS = TimeUnit.SECONDS.toNanos(60);
+    /** A P whose schedtick has not moved for this long, and whose carrier is blocked, is taken. */
+    static final long STUCK_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * A RUNNABLE carrier counts as blocked in native code when it used under 5% CPU over this window:
+     * long enough that a thread merely waiting for a core (2 cores, JIT threads) is not mistaken.
+     */
+    static final long CPU_FLAT_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** A G that has ignored its preempt flag for this long loses its P even if it is running. */
+    static final long HOG_HANDOFF_NS = 2 * FORCE_PREEMPT_NS;
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final boolean CPU_TIME = THREADS.isThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
 
     private final Sched sched;
     private final long traceNanos;
@@ -99,6 +117,48 @@ final class Sysmon implements Runnable {
         sysmonwait.set(false);
     }
 
+    /** Whether runnable work, a stop-the-world or a forEachP waits for {@code pp}. */
+    private boolean othersNeed(P pp) {
+        if (sched.gcwaiting || pp.runSafePointFn != 0) return true;
+        return (!pp.runq.isEmpty() || sched.runq.size() != 0) && sched.npidle == 0 && sched.nmspinning.get() == 0;
+    }
+
+    /** Takes {@code pp} if its M's carrier is blocked, or its G has ignored preemption for too long. */
+    private boolean takeIfStuck(P pp, int schedtick, long stuck, long now) {
+        if (sched.oversubscribed.get() >= sched.config.maxOversubscription()) return false;
+        M mp = pp.m;
+        if (mp == null || mp.curg == null) return false;
+        Thread carrier = mp.thread;
+        if (carrier == null) return false;
+        boolean blocked = switch (carrier.getState()) {
+            case WAITING, TIMED_WAITING, BLOCKED -> true; // parked or blocked while pinned
+            default -> cpuFlat(pp, carrier, now);           // RUNNABLE: in native code if no CPU is used
+        };
+        if (!blocked && stuck < HOG_HANDOFF_NS) return false;
+        return sched.takeStuckP(pp, mp, schedtick);
+    }
+
+    /**
+     * Whether the carrier used (almost) no CPU over the last {@link #CPU_FLAT_NS} or more: blocked in a
+     * native call. Under 5% tolerates a loop of short native waits; a CPU-bound carrier uses ~100%.
+     */
+    private static boolean cpuFlat(P pp, Thread carrier, long now) {
+        if (!CPU_TIME) return false;
+        long cpu = THREADS.getThreadCpuTime(carrier.threadId());
+        if (cpu < 0) return false;
+        if (pp.sysmonCpu < 0) {
+            pp.sysmonCpu = cpu;
+            pp.sysmonCpuWhen = now;
+            return false;
+        }
+        long window = now - pp.sysmonCpuWhen;
+        if (window < CPU_FLAT_NS) return false;
+        boolean flat = cpu - pp.sysmonCpu < window / 20;
+        pp.sysmonCpu = cpu;
+        pp.sysmonCpuWhen = now;
+        return flat;
+    }
+
     /** Go's {@code retake}: returns how many Ps it took from syscalls. */
     int retake(long now) {
         int n = 0;
@@ -112,9 +172,17 @@ final class Sysmon implements Runnable {
                 if (pp.sysmonSchedtick != t) {
                     pp.sysmonSchedtick = t;
                     pp.sysmonSchedwhen = now;
-                } else if (now - pp.sysmonSchedwhen >= FORCE_PREEMPT_NS) {
-                    sched.preemptone(pp);
-                    sysretake = true; // a syscall that long is retaken whatever its tick says
+                    pp.sysmonCpu = -1;
+                } else {
+                    long stuck = now - pp.sysmonSchedwhen;
+                    if (stuck >= FORCE_PREEMPT_NS) {
+                        sched.preemptone(pp);
+                        sysretake = true; // a syscall that long is retaken whatever its tick says
+                    }
+                    if (s == P.RUNNING && stuck >= STUCK_NS && othersNeed(pp) && takeIfStuck(pp, t, stuck, now)) {
+                        n++;
+                        continue;
+                    }
                 }
             }
             if (s == P.SYSCALL) {

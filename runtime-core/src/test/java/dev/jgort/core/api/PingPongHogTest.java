@@ -48,7 +48,8 @@ class PingPongHogTest {
 
     @Test
     void pingPongHog() throws Exception {
-        try (GoRuntime rt = start(1)) {
+        // Time slices only: no P hand-off from a goroutine that keeps its P (StuckMTest covers that).
+        try (GoRuntime rt = GoRuntime.start(config(1).withMaxOversubscription(0))) {
             AtomicBoolean done = new AtomicBoolean();
             Pair hog = new Pair(), light = new Pair();
             List<Goroutine> gs = new ArrayList<>();

@@ -132,14 +132,14 @@ class WorldTest {
     }
 
     /**
-     * forEachP with Ps idle, running, in a syscall and the caller's own all at once: every P runs fn
-     * exactly once and the call returns.
+     * forEachP with Ps idle, running, in a syscall, blocked in an FFM call (no Go.syscall) and the
+     * caller's own all at once: every P runs fn exactly once and the call returns.
      */
     @Test
-    void forEachPReachesIdleRunningAndSyscallPs() throws Exception {
-        try (GoRuntime rt = start(4)) {
+    void forEachPReachesIdleRunningSyscallAndBlockedPs() throws Exception {
+        try (GoRuntime rt = start(5)) {
             AtomicBoolean release = new AtomicBoolean();
-            CountDownLatch ready = new CountDownLatch(2);
+            CountDownLatch ready = new CountDownLatch(3);
             Failures failures = new Failures();
             // A running P: a CPU-bound goroutine that honours preemption requests.
             Goroutine spinner = failures.go(rt, () -> {
@@ -151,6 +151,11 @@ class WorldTest {
                 ready.countDown();
                 while (!release.get()) SyscallTest.usleep(500);
             }));
+            // A P whose M is blocked in a native call made without Go.syscall: sysmon takes it.
+            Goroutine stuck = failures.go(rt, () -> {
+                ready.countDown();
+                while (!release.get()) SyscallTest.usleep(20_000);
+            });
             assertTrue(ready.await(BOUND.toSeconds(), TimeUnit.SECONDS));
             // The caller is a goroutine (its own P), the remaining P is idle.
             ConcurrentHashMap<Integer, AtomicInteger> seen = new ConcurrentHashMap<>();
@@ -158,13 +163,14 @@ class WorldTest {
             release.set(true);
             assertJoined(spinner);
             assertJoined(sys);
+            assertJoined(stuck);
             failures.check();
-            assertEquals(4, seen.size(), "Ps that ran fn: " + seen.keySet());
+            assertEquals(5, seen.size(), "Ps that ran fn: " + seen.keySet());
             seen.forEach((id, n) -> assertEquals(1, n.get(), "P" + id + " ran fn " + n.get() + " times"));
             // and from a platform thread too
             AtomicInteger calls = new AtomicInteger();
             rt.forEachP(id -> calls.incrementAndGet());
-            assertEquals(4, calls.get());
+            assertEquals(5, calls.get());
         }
     }
 
