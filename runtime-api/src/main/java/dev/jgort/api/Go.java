@@ -81,29 +81,15 @@ public final class Go {
      * @throws E what {@code call} threw, as it was thrown
      */
     public static <T, E extends Throwable> T syscall(Syscall<T, E> call) throws E {
-        CurrentGoroutine g = current();
-        if (g == null) return call.call();
-        g.entersyscall(false);
-        try {
-            return call.call();
-        } finally {
-            g.exitsyscall();
-        }
+        return inSyscall(call, false);
     }
 
     /** {@link #syscall(Syscall)} for a call without a result. */
     public static <E extends Throwable> void syscall(VoidSyscall<E> call) throws E {
-        CurrentGoroutine g = current();
-        if (g == null) {
+        inSyscall(() -> {
             call.run();
-            return;
-        }
-        g.entersyscall(false);
-        try {
-            call.run();
-        } finally {
-            g.exitsyscall();
-        }
+            return null;
+        }, false);
     }
 
     /**
@@ -111,26 +97,23 @@ public final class Go {
      * the P is handed off at once instead of after a sysmon tick.
      */
     public static <T, E extends Throwable> T blockingSyscall(Syscall<T, E> call) throws E {
-        CurrentGoroutine g = current();
-        if (g == null) return call.call();
-        g.entersyscall(true);
-        try {
-            return call.call();
-        } finally {
-            g.exitsyscall();
-        }
+        return inSyscall(call, true);
     }
 
     /** {@link #blockingSyscall(Syscall)} for a call without a result. */
     public static <E extends Throwable> void blockingSyscall(VoidSyscall<E> call) throws E {
+        inSyscall(() -> {
+            call.run();
+            return null;
+        }, true);
+    }
+
+    private static <T, E extends Throwable> T inSyscall(Syscall<T, E> call, boolean block) throws E {
         CurrentGoroutine g = current();
-        if (g == null) {
-            call.run();
-            return;
-        }
-        g.entersyscall(true);
+        if (g == null) return call.call();
+        g.entersyscall(block);
         try {
-            call.run();
+            return call.call();
         } finally {
             g.exitsyscall();
         }

@@ -920,38 +920,26 @@ final class Sched implements LocalRunQueue.Overflow {
             acquirep(mp, oldp);
             return true;
         }
-        if (npidle > 0) {
-            P pp;
-            lock.lock();
-            try {
-                pp = pidleget();
-            } finally {
-                lock.unlock();
-            }
-            if (pp != null) {
-                acquirep(mp, pp);
-                return true;
-            }
-        }
-        return false;
+        return npidle > 0 && acquireIdleP(mp);
     }
 
-    /** For a G that could not unmount after a syscall: waits on its M until a P is idle. */
-    private void acquirepPinned(M mp) {
-        while (true) {
-            P pp;
-            lock.lock();
-            try {
-                pp = pidleget();
-            } finally {
-                lock.unlock();
-            }
-            if (pp != null) {
-                acquirep(mp, pp);
-                return;
-            }
-            LockSupport.parkNanos(this, 50_000);
+    /** Takes an idle P for {@code mp}, if there is one. */
+    private boolean acquireIdleP(M mp) {
+        P pp;
+        lock.lock();
+        try {
+            pp = pidleget();
+        } finally {
+            lock.unlock();
         }
+        if (pp == null) return false;
+        acquirep(mp, pp);
+        return true;
+    }
+
+    /** For a G that could not unmount after a syscall: waits on its M (pinned) until a P is idle. */
+    private void acquirepPinned(M mp) {
+        while (!acquireIdleP(mp)) LockSupport.parkNanos(this, 50_000);
     }
 
     /**
