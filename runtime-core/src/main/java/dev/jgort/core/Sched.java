@@ -769,6 +769,9 @@ final class Sched implements LocalRunQueue.Overflow {
                 safePointFn.accept(pp.id);
                 if (--safePointWait == 0) safePointNote.wakeup();
             }
+            // Go also starts an M here when this is the last running P and the network poller is in
+            // use (sched.lastpoll != 0), so that someone polls. jgort has no netpoller (the JDK's
+            // pollers wake goroutines through ready), so that step never applies.
             if (runq.size() == 0) {
                 pidleput(pp);
                 return;
