@@ -9,44 +9,32 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * A blocking native call must not stall the other goroutines (Go: {@code entersyscall} and sysmon's
  * {@code retake} hand the P to another M). 64 goroutines each make 20 blocking FFM
- * {@code usleep(1000)} calls while 2 goroutines do fixed CPU work.
- *
- * <ul>
- *   <li>{@code compute} (with {@code blocking} true / false): the time until the 2 computing goroutines
- *       finish, with the 64 blockers started just before (their joins are outside the measurement), or
- *       without them. Target: jgort's ratio true/false ≤ 1.3.</li>
- *   <li>{@code total}: start blockers and computers, wait for all. Target: jgort ≤ 0.5 × the JDK.</li>
- * </ul>
+ * {@code usleep(1000)} calls while 2 goroutines do fixed CPU work; the op is the time until the 2
+ * computing goroutines finish, with the blockers started just before ({@code blocking=true}; their
+ * joins are outside the measurement) or without them. Target: jgort's ratio true/false ≤ 1.3.
+ * {@link BlockingNativeTotalBench} times the whole run.
  */
 public class BlockingNativeBench extends SchedulerBench {
 
     @Param({"true", "false"})
     public boolean blocking;
 
-    private Thread[] blockers;
-
-    @Setup(Level.Invocation)
-    public void noBlockersYet() {
-        blockers = null;
-    }
+    private NativeBlocking.Blockers blockers;
 
     @Benchmark
     public long compute() throws InterruptedException {
-        if (blocking) blockers = NativeBlocking.startBlockers(spawner);
+        if (blocking) blockers = new NativeBlocking.Blockers(spawner);
         return NativeBlocking.compute(spawner);
     }
 
     @TearDown(Level.Invocation)
     public void joinBlockers() throws InterruptedException {
-        if (blockers != null) NativeBlocking.joinAll(blockers);
+        if (blockers != null) blockers.join();
+        blockers = null;
     }
 
-    @Benchmark
-    public long total() throws InterruptedException {
-        if (!blocking) return NativeBlocking.compute(spawner);
-        Thread[] ts = NativeBlocking.startBlockers(spawner);
-        long r = NativeBlocking.compute(spawner);
-        NativeBlocking.joinAll(ts);
-        return r;
+    @Setup(Level.Invocation)
+    public void noBlockersYet() {
+        blockers = null;
     }
 }

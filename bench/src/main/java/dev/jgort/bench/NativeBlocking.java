@@ -6,10 +6,12 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The blocking-native workload: goroutines blocked in libc's {@code usleep} through FFM while others
- * compute. The call is written once as {@code Go.syscall(...)}: on jgort that is a system call (the P
+ * compute. The goroutines are started from the benchmark thread (not a root goroutine) so that the
+ * blockers' joins can stay outside the timed region. The call is written once as {@code Go.syscall(...)}: on jgort that is a system call (the P
  * is handed to another M while it blocks); on the JDK's scheduler {@code Go.syscall} outside a
  * goroutine is a plain call, and the carrier is simply pinned.
  */
@@ -20,23 +22,39 @@ public final class NativeBlocking {
     public static final int CALLS_EACH = 20;
     public static final int SLEEP_MICROS = 1000;
     public static final int COMPUTERS = 2;
-    /** LCG steps per computing goroutine: roughly 10 ms of CPU. */
+    /** LCG steps per computing goroutine: ~20 ms of CPU on the project's 2-core machine. */
     public static final long COMPUTE_STEPS = 20_000_000L;
+    /** A yield every 2^19 steps (~0.5 ms): both schedulers honour Thread.yield() the same way. */
+    private static final long YIELD_MASK = (1 << 19) - 1;
 
     @SuppressWarnings("restricted") // benchmarks run with --enable-native-access
     private static final MethodHandle USLEEP = Linker.nativeLinker().downcallHandle(
             Linker.nativeLinker().defaultLookup().find("usleep").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
 
-    /** Starts the blockers: each makes {@link #CALLS_EACH} blocking {@code usleep} calls. */
-    public static Thread[] startBlockers(Spawner spawner) {
-        Thread[] ts = new Thread[BLOCKERS];
-        for (int i = 0; i < BLOCKERS; i++) {
-            ts[i] = spawner.start(() -> {
-                for (int k = 0; k < CALLS_EACH; k++) usleep(SLEEP_MICROS);
-            });
+    /** The blockers of one run; {@link #join()} checks that every call was made. */
+    public static final class Blockers {
+        private final Thread[] threads = new Thread[BLOCKERS];
+        private final AtomicInteger calls = new AtomicInteger();
+
+        /** Starts the blockers: each makes {@link #CALLS_EACH} blocking {@code usleep} calls. */
+        public Blockers(Spawner spawner) {
+            for (int i = 0; i < BLOCKERS; i++) {
+                threads[i] = spawner.start(() -> {
+                    for (int k = 0; k < CALLS_EACH; k++) {
+                        usleep(SLEEP_MICROS);
+                        calls.incrementAndGet();
+                    }
+                });
+            }
         }
-        return ts;
+
+        public void join() throws InterruptedException {
+            for (Thread t : threads) t.join();
+            if (calls.get() != BLOCKERS * CALLS_EACH) {
+                throw new IllegalStateException("blocking calls made: " + calls.get() + ", expected " + BLOCKERS * CALLS_EACH);
+            }
+        }
     }
 
     private static void usleep(int micros) {
@@ -60,8 +78,7 @@ public final class NativeBlocking {
                 long x = me + 1;
                 for (long s = 0; s < COMPUTE_STEPS; s++) {
                     x = x * 6364136223846793005L + 1442695040888963407L;
-                    // A preemption point every 64k steps (a no-op outside jgort), as a Go loop has.
-                    if ((s & 0xFFFF) == 0) Go.checkPreempt();
+                    if ((s & YIELD_MASK) == YIELD_MASK) Thread.yield();
                 }
                 out[me] = x;
             });
@@ -69,12 +86,19 @@ public final class NativeBlocking {
         long sum = 0;
         for (int i = 0; i < COMPUTERS; i++) {
             ts[i].join();
+            if (out[i] != EXPECTED[i]) throw new IllegalStateException("compute goroutine " + i + " got " + out[i]);
             sum += out[i];
         }
         return sum;
     }
 
-    public static void joinAll(Thread[] ts) throws InterruptedException {
-        for (Thread t : ts) t.join();
+    /** What each computing goroutine must end with (computed once, on the loading thread). */
+    private static final long[] EXPECTED = new long[COMPUTERS];
+    static {
+        for (int i = 0; i < COMPUTERS; i++) {
+            long x = i + 1;
+            for (long s = 0; s < COMPUTE_STEPS; s++) x = x * 6364136223846793005L + 1442695040888963407L;
+            EXPECTED[i] = x;
+        }
     }
 }

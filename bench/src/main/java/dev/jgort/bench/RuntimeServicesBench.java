@@ -68,7 +68,11 @@ public class RuntimeServicesBench {
 
     @Benchmark
     public int setMaxProcsRoundTrip() {
-        runtime.setMaxProcs(SchedulerBench.CARRIERS + 1);
-        return runtime.setMaxProcs(SchedulerBench.CARRIERS);
+        int a = runtime.setMaxProcs(SchedulerBench.CARRIERS + 1);
+        int b = runtime.setMaxProcs(SchedulerBench.CARRIERS);
+        if (a != SchedulerBench.CARRIERS || b != SchedulerBench.CARRIERS + 1) {
+            throw new IllegalStateException("setMaxProcs returned " + a + ", " + b);
+        }
+        return b;
     }
 }

@@ -1,0 +1,18 @@
+package dev.jgort.bench;
+
+import org.openjdk.jmh.annotations.Benchmark;
+
+/**
+ * The whole blocking-native run of {@link BlockingNativeBench}: start the 64 blockers and the 2
+ * computing goroutines, wait for all. Target: jgort ≤ 0.5 × the JDK.
+ */
+public class BlockingNativeTotalBench extends SchedulerBench {
+
+    @Benchmark
+    public long total() throws InterruptedException {
+        NativeBlocking.Blockers blockers = new NativeBlocking.Blockers(spawner);
+        long r = NativeBlocking.compute(spawner);
+        blockers.join();
+        return r;
+    }
+}
