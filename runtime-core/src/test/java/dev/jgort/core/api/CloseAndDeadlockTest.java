@@ -106,24 +106,27 @@ class CloseAndDeadlockTest {
         }
     }
 
+    /** A goroutine parked on a latch nobody counts down; it counts an interrupt and ends. */
+    private static Goroutine parkedForever(GoRuntime rt, AtomicInteger interrupted) {
+        Goroutine g = rt.go(() -> {
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                interrupted.incrementAndGet();
+            }
+        });
+        awaitState(g, GState.WAITING);
+        return g;
+    }
+
     // shutdownNow(): interrupts every goroutine, then closes; goroutines that end on interrupt have
     // ended when it returns.
     @Test
     void shutdownNow_interruptsParkedGoroutinesAndWaitsForThem() throws Exception {
         try (GoRuntime rt = GoRuntime.start(config(2).withDeadlockGrace(LONG_GRACE))) {
-            CountDownLatch never = new CountDownLatch(1);
             AtomicInteger interrupted = new AtomicInteger();
-            Runnable waiter = () -> {
-                try {
-                    never.await();
-                } catch (InterruptedException e) {
-                    interrupted.incrementAndGet();
-                }
-            };
-            Goroutine a = rt.go(waiter);
-            Goroutine b = rt.go(waiter);
-            awaitState(a, GState.WAITING);
-            awaitState(b, GState.WAITING);
+            Goroutine a = parkedForever(rt, interrupted);
+            Goroutine b = parkedForever(rt, interrupted);
             rt.shutdownNow();
             assertTrue(rt.isClosed());
             assertEquals(2, interrupted.get(), "shutdownNow() returned before the interrupted goroutines ended");
@@ -138,19 +141,9 @@ class CloseAndDeadlockTest {
     @Test
     void deadlock_goroutinesParkedForeverAreReportedByClose() throws Exception {
         try (GoRuntime rt = GoRuntime.start(config(2).withDeadlockGrace(Duration.ofMillis(300)))) {
-            CountDownLatch never = new CountDownLatch(1);
             AtomicInteger interrupted = new AtomicInteger();
-            Runnable waiter = () -> {
-                try {
-                    never.await();
-                } catch (InterruptedException e) {
-                    interrupted.incrementAndGet();
-                }
-            };
-            Goroutine a = rt.go(waiter);
-            Goroutine b = rt.go(waiter);
-            awaitState(a, GState.WAITING);
-            awaitState(b, GState.WAITING);
+            Goroutine a = parkedForever(rt, interrupted);
+            Goroutine b = parkedForever(rt, interrupted);
 
             DeadlockException e = assertThrows(DeadlockException.class, rt::close);
             String msg = e.getMessage();
