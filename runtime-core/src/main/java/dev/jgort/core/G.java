@@ -158,11 +158,15 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
     }
 
     /**
-     * After the G unmounted alive: {@code _Grunning} → {@code _Gwaiting}, unless it was readied in
-     * between (then it stays runnable).
+     * After the G unmounted alive: {@code _Grunning} (or {@code _Gsyscall}) → {@code _Gwaiting}, unless
+     * it was readied in between (then it stays runnable).
      */
     void endRun(long runningWord) {
-        STATUS.compareAndSet(this, runningWord, (runningWord & ~STATE_MASK) | WAITING);
+        long waiting = (runningWord & ~STATE_MASK) | WAITING;
+        if (STATUS.compareAndSet(this, runningWord, waiting)) return;
+        // Parked inside Go.syscall: _Gsyscall → _Gwaiting (it is asleep like any parked G). When it is
+        // readied and run again it is _Grunning, and exitsyscall finds it so.
+        STATUS.compareAndSet(this, (runningWord & ~STATE_MASK) | SYSCALL, waiting);
     }
 
     /**

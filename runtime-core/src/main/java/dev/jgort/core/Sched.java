@@ -8,6 +8,7 @@ import dev.jgort.spi.ThreadStart;
 import dev.jgort.spi.ThreadStartException;
 import dev.jgort.spi.TlsSlot;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,8 +128,16 @@ final class Sched implements LocalRunQueue.Overflow {
     volatile boolean stopped;
     /** shutdownNow(): every G is interrupted before it runs. */
     volatile boolean interruptAll;
-    /** The first fatal scheduler error (thread limit, thread creation failure, broken invariant). */
+    /** The first fatal scheduler error (thread creation failure, broken invariant); set once by CAS. */
     volatile RuntimeException fatal;
+    private static final VarHandle FATAL;
+    static {
+        try {
+            FATAL = MethodHandles.lookup().findVarHandle(Sched.class, "fatal", RuntimeException.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final long idleTimeoutNanos;
 
@@ -168,9 +177,10 @@ final class Sched implements LocalRunQueue.Overflow {
     /** Go's {@code gcount}: exits are read before starts, so a transient count is never negative. */
     int numGoroutine() {
         long exited = 0, created = 0;
-        for (P pp : allp) exited += pp.exited();
+        P[] ps = allp; // one snapshot: procresize folds dead Ps' counts into the NoP sums (created first)
+        for (P pp : ps) exited += pp.exited();
         exited += gexitedNoP.sum();
-        for (P pp : allp) created += pp.created();
+        for (P pp : ps) created += pp.created();
         return (int) (created + gcreatedNoP.sum() - exited);
     }
 
@@ -758,16 +768,15 @@ final class Sched implements LocalRunQueue.Overflow {
             startm(pp, true);
             return;
         }
+        // Go runs a pending safe-point function here under sched.lock; jgort runs it just before, so a
+        // function that blocks cannot hold the lock (the P, being handed off, is at a safe point).
+        if (pp.runSafePointFn != 0) runSafePointFn(pp);
         lock.lock();
         try {
             if (gcwaiting) {
                 pp.status = P.GCSTOP;
                 if (--stopwait == 0) stopnote.wakeup();
                 return;
-            }
-            if (pp.runSafePointFn != 0 && pp.casRunSafePointFn(1, 0)) {
-                safePointFn.accept(pp.id);
-                if (--safePointWait == 0) safePointNote.wakeup();
             }
             // Go also starts an M here when this is the last running P and the network poller is in
             // use (sched.lastpoll != 0), so that someone polls. jgort has no netpoller (the JDK's
@@ -840,27 +849,28 @@ final class Sched implements LocalRunQueue.Overflow {
         if (mp == null || mp.curg != gp) {
             throw new IllegalStateException("entersyscall: goroutine " + gp.goid + " is not running on an M");
         }
+        P handoff = null;
         mp.lockP();
         try {
             if (mp.p == null) { // sysmon already took the P from this (stuck) G
                 gp.casRunningSyscall(G.RUNNING, G.SYSCALL);
                 return;
             }
-            entersyscallLocked(gp, mp, block);
+            handoff = entersyscallLocked(gp, mp, block);
         } finally {
             mp.unlockP();
         }
+        // Not under pLock: handoffp may make a thread and print, which could unmount this G.
+        if (handoff != null) handoffp(handoff);
     }
 
-    private void entersyscallLocked(G gp, M mp, boolean block) {
+    /** @return the P to hand off now (entersyscallblock), or null */
+    private P entersyscallLocked(G gp, M mp, boolean block) {
         gp.casRunningSyscall(G.RUNNING, G.SYSCALL);
         P pp = mp.p;
         pp.syscalltick++;
         if (pp.runSafePointFn != 0) runSafePointFn(pp);
-        if (block) {
-            handoffp(releasep(mp));
-            return;
-        }
+        if (block) return releasep(mp);
         mp.p = null;
         pp.m = null;
         mp.oldp = pp;
@@ -877,6 +887,7 @@ final class Sched implements LocalRunQueue.Overflow {
             }
         }
         sysmon.wake();
+        return null;
     }
 
     /**
@@ -888,10 +899,14 @@ final class Sched implements LocalRunQueue.Overflow {
     void exitsyscall(G gp) {
         M mp = currentM();
         if (mp == null) throw new IllegalStateException("exitsyscall: goroutine " + gp.goid + " is not on an M");
+        if (gp.status() == G.RUNNING) {
+            // It parked inside the call (its M made it _Gwaiting) and was run again like any readied
+            // G, on an M that holds a P (or whose P sysmon has since taken): nothing to take back.
+            return;
+        }
         mp.lockP();
         try {
             if (mp.p != null) {
-                // It parked inside the call and came back on an M that holds a P.
                 gp.casRunningSyscall(G.SYSCALL, G.RUNNING);
                 return;
             }
@@ -1066,9 +1081,10 @@ final class Sched implements LocalRunQueue.Overflow {
      */
     void startTheWorld() {
         List<P> runnable;
-        M mp = currentM();
-        boolean inG = mp != null && mp.curg != null;
-        if (inG) mp.lockP(); // procresize may change our P; pLock before sched.lock, as everywhere
+        // The goroutine that stopped the world kept its P; the world may be started from another thread.
+        P ownP = stwOwnerP;
+        M ownM = ownP != null ? ownP.m : null;
+        if (ownM != null) ownM.lockP(); // procresize may change that M's P; pLock before sched.lock
         lock.lock();
         try {
             int procs = gomaxprocs;
@@ -1076,12 +1092,12 @@ final class Sched implements LocalRunQueue.Overflow {
                 procs = newprocs;
                 newprocs = 0;
             }
-            runnable = procresize(procs);
+            runnable = procresize(procs, ownM);
             stwOwnerP = null;
             gcwaiting = false;
         } finally {
             lock.unlock();
-            if (inG) mp.unlockP();
+            if (ownM != null) ownM.unlockP();
         }
         for (P pp : runnable) {
             M nmp = pp.m;
@@ -1117,10 +1133,11 @@ final class Sched implements LocalRunQueue.Overflow {
     /**
      * Go's {@code procresize}: with the world stopped and the lock held, makes {@code nprocs} Ps. New Ps
      * are created; Ps beyond {@code nprocs} die, their runnext and queue going to the head of the global
-     * queue in order; the caller's P is kept (or, if it died, it gets {@code allp[0]}); the others become
-     * idle, or, with work, are returned (each with an idle M in {@code p.m} if one was free).
+     * queue in order; the P of {@code ownM} (the goroutine that stopped the world) is kept (or, if it
+     * died, that M gets {@code allp[0]}); the others become idle, or, with work, are returned (each with
+     * an idle M in {@code p.m} if one was free). Must hold {@code ownM}'s pLock.
      */
-    private List<P> procresize(int nprocs) {
+    private List<P> procresize(int nprocs, M ownM) {
         P[] old = allp;
         int oldn = old.length;
         P[] ps = java.util.Arrays.copyOf(old, nprocs);
@@ -1138,7 +1155,7 @@ final class Sched implements LocalRunQueue.Overflow {
             gexitedNoP.add(pp.exited());
             pp.status = P.DEAD;
         }
-        M mp = currentM();
+        M mp = ownM;
         P own = mp != null ? mp.p : null;
         if (own != null && own.id < nprocs && ps[own.id] == own) {
             own.status = P.RUNNING; // continue to use the current P
@@ -1225,6 +1242,7 @@ final class Sched implements LocalRunQueue.Overflow {
         try {
             M mp = currentM();
             P own = mp != null && mp.curg != null ? mp.p : null;
+            List<Integer> idleIds = new ArrayList<>();
             boolean wait;
             lock.lock();
             try {
@@ -1238,10 +1256,11 @@ final class Sched implements LocalRunQueue.Overflow {
                     if (pp != own) pp.runSafePointFn = 1;
                 }
                 preemptall();
-                // Run fn for all idle Ps: the idle list does not change while we hold the lock.
+                // Claim fn for all idle Ps (the idle list does not change while we hold the lock). Go
+                // runs it right here; jgort runs it after unlocking, so fn cannot block the scheduler.
                 for (P pp = pidle; pp != null; pp = pp.link) {
                     if (pp.casRunSafePointFn(1, 0)) {
-                        fn.accept(pp.id);
+                        idleIds.add(pp.id);
                         safePointWait--;
                     }
                 }
@@ -1249,6 +1268,7 @@ final class Sched implements LocalRunQueue.Overflow {
             } finally {
                 lock.unlock();
             }
+            for (int id : idleIds) fn.accept(id);
             if (own != null) fn.accept(own.id); // run fn for the current P
             // Force Ps in a syscall into _Pidle and hand them off to make them run fn.
             for (P pp : allp) {
@@ -1339,21 +1359,25 @@ final class Sched implements LocalRunQueue.Overflow {
     /** Gives back a P that got no M; {@code e}, if any, is fatal. */
     private void undoStart(P pp, boolean spinning, IllegalStateException e) {
         if (e != null) fatal(e);
+        if (pp.runSafePointFn != 0) runSafePointFn(pp);
         lock.lock();
         try {
-            if (pp.runq.isEmpty()) {
-                pidleput(pp);
-            } else {
+            if (!pp.runq.isEmpty()) {
                 // Keep its Gs reachable: move them to the global queue, where any running M finds them.
                 G[] gs = new G[LocalRunQueue.SIZE + 1];
                 int n = pp.runq.drainTo(gs);
                 runq.putBatch(gs, n);
+            }
+            if (gcwaiting) { // as handoffp: a stopping world counts this P
+                pp.status = P.GCSTOP;
+                if (--stopwait == 0) stopnote.wakeup();
+            } else {
                 pidleput(pp);
             }
         } finally {
             lock.unlock();
         }
-        if (spinning) nmspinning.decrementAndGet();
+        if (spinning) nmspinning.decrementAndGet(); // sysmon re-wakes an M for the global queue
     }
 
     /**
@@ -1464,16 +1488,12 @@ final class Sched implements LocalRunQueue.Overflow {
         }
     }
 
-    /** Records the first fatal error and prints it once, as Go's {@code throw} would. */
+    /**
+     * Records the first fatal error and prints it once, as Go's {@code throw} would. A CAS, not a
+     * monitor: a goroutine contending a monitor would unmount in the middle of scheduler code.
+     */
     void fatal(RuntimeException e) {
-        if (fatal == null) {
-            synchronized (this) {
-                if (fatal == null) {
-                    fatal = e;
-                    System.err.println("fatal error: " + e.getMessage());
-                }
-            }
-        }
+        if (FATAL.compareAndSet(this, null, e)) System.err.println("fatal error: " + e.getMessage());
     }
 
     /** Snapshots of lists for traces: must not be called with the lock held by the caller. */
