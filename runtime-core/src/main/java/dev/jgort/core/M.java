@@ -37,6 +37,8 @@ final class M {
     volatile G lockedg;
     /** Go's {@code m.spinning}: looking for work; counted in {@code sched.nmspinning}. */
     volatile boolean spinning;
+    /** Gs this M has mounted (execute); written by the M only, read racily by sysmon. */
+    int runs;
     /** Blocked on its note (for traces). */
     volatile boolean blocked;
 

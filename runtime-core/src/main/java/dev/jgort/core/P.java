@@ -31,6 +31,9 @@ final class P {
 
     // Go's p.sysmontick: what sysmon saw at its last look. Sysmon's own (one thread).
     int sysmonSchedtick, sysmonSyscalltick;
+    /** The M's run count at sysmon's last look, and since when one goroutine has held this P. */
+    int sysmonRuns;
+    long sysmonStuckSince;
     long sysmonSchedwhen, sysmonSyscallwhen;
     /** The carrier's CPU time when sysmon's current sampling window began, and when (-1: no window). */
     long sysmonCpu = -1, sysmonCpuWhen;

@@ -404,6 +404,7 @@ final class Sched implements LocalRunQueue.Overflow {
         gp.preempt = false;
         mp.curg = gp;
         if (!inheritTime) pp.schedtick++;
+        mp.runs++;
         if (interruptAll) gp.thread.interrupt();
         mp.unlockP(); // the G (and sysmon, if the G gets stuck) may use the P now
         try {

@@ -173,13 +173,23 @@ final class Sysmon implements Runnable {
                     pp.sysmonSchedtick = t;
                     pp.sysmonSchedwhen = now;
                     pp.sysmonCpu = -1;
+                    pp.sysmonStuckSince = now;
                 } else {
                     long stuck = now - pp.sysmonSchedwhen;
                     if (stuck >= FORCE_PREEMPT_NS) {
                         sched.preemptone(pp);
                         sysretake = true; // a syscall that long is retaken whatever its tick says
                     }
-                    if (s == P.RUNNING && stuck >= STUCK_NS && othersNeed(pp) && takeIfStuck(pp, t, stuck, now)) {
+                    // Taking the P needs one goroutine stuck, not a runnext chain of many sharing a
+                    // time slice: the M's run count must not have moved either.
+                    M mp = pp.m;
+                    int runs = mp != null ? mp.runs : 0;
+                    if (runs != pp.sysmonRuns) {
+                        pp.sysmonRuns = runs;
+                        pp.sysmonStuckSince = now;
+                        pp.sysmonCpu = -1;
+                    } else if (s == P.RUNNING && now - pp.sysmonStuckSince >= STUCK_NS && othersNeed(pp)
+                            && takeIfStuck(pp, t, now - pp.sysmonStuckSince, now)) {
                         n++;
                         continue;
                     }
