@@ -56,6 +56,8 @@ public final class JavaThreadBackend implements ThreadBackend {
                 start.fn().run();
             } finally {
                 m = null;
+                // Go clears freeWait once the thread is off its stack; a JVM thread's stack belongs to
+                // the JVM, which frees it itself, so the M's record may be reused from here on.
                 start.g0().threadEnded();
             }
         }
