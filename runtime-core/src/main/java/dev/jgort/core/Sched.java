@@ -219,25 +219,23 @@ final class Sched implements LocalRunQueue.Overflow {
 
     /** {@link #ready}'s queueing, with {@code mp}'s P if the caller may use it ({@code pp}), else none. */
     private void readyLocked(G gp, M mp, P pp) {
-        {
-            if (gp.casIdleToRunnable()) { // newproc: the thread was just started
-                if (pp != null) {
-                    pp.countCreated();
-                    runqput(pp, gp, true);
-                } else {
-                    gcreatedNoP.increment();
-                    globrunqput(gp);
-                }
+        if (gp.casIdleToRunnable()) { // newproc: the thread was just started
+            if (pp != null) {
+                pp.countCreated();
+                runqput(pp, gp, true);
             } else {
-                gp.makeRunnable();
-                if (pp == null) {
-                    globrunqput(gp);
-                } else if (mp.curg == gp && !Thread.currentThread().isVirtual()) {
-                    // Its own M, right after it unmounted: a yield (Thread.yield or Gosched).
-                    if (gp.toGlobal) globrunqput(gp); else runqput(pp, gp, false);
-                } else {
-                    runqput(pp, gp, true);
-                }
+                gcreatedNoP.increment();
+                globrunqput(gp);
+            }
+        } else {
+            gp.makeRunnable();
+            if (pp == null) {
+                globrunqput(gp);
+            } else if (mp.curg == gp && !Thread.currentThread().isVirtual()) {
+                // Its own M, right after it unmounted: a yield (Thread.yield or Gosched).
+                if (gp.toGlobal) globrunqput(gp); else runqput(pp, gp, false);
+            } else {
+                runqput(pp, gp, true);
             }
         }
     }

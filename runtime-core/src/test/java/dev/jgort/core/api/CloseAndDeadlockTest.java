@@ -21,9 +21,9 @@ import java.util.regex.Pattern;
 
 import static dev.jgort.core.api.GoTestSupport.BOUND;
 import static dev.jgort.core.api.GoTestSupport.assertJoined;
-import static dev.jgort.core.api.GoTestSupport.awaitOutside;
 import static dev.jgort.core.api.GoTestSupport.awaitState;
 import static dev.jgort.core.api.GoTestSupport.config;
+import static dev.jgort.core.api.GoTestSupport.releaseOnceClosing;
 import static dev.jgort.core.api.GoTestSupport.start;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,13 +60,7 @@ class CloseAndDeadlockTest {
             });
             assertTrue(parked.await(BOUND.toSeconds(), TimeUnit.SECONDS));
             assertFalse(rt.isClosed());
-            Thread releaser = Thread.ofPlatform().start(() -> {
-                try {
-                    awaitOutside(rt::isClosed, "close() to begin");
-                } finally {
-                    release.countDown();
-                }
-            });
+            Thread releaser = releaseOnceClosing(rt, release);
             rt.close();
             assertTrue(rt.isClosed());
             assertEquals(2, completed.get(), "close() returned before every goroutine had ended");

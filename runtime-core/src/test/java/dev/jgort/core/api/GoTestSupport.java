@@ -37,6 +37,20 @@ final class GoTestSupport {
         return RuntimeConfig.defaults().withMaxProcs(maxProcs);
     }
 
+    /**
+     * A platform thread that counts {@code release} down once {@code rt.close()} has begun: wakes
+     * goroutines from outside the runtime while close() waits for them.
+     */
+    static Thread releaseOnceClosing(GoRuntime rt, java.util.concurrent.CountDownLatch release) {
+        return Thread.ofPlatform().start(() -> {
+            try {
+                awaitOutside(rt::isClosed, "close() to begin");
+            } finally {
+                release.countDown();
+            }
+        });
+    }
+
     /** Starts a runtime with {@code n} Ps. */
     static GoRuntime start(int maxProcs) {
         return GoRuntime.start(config(maxProcs));

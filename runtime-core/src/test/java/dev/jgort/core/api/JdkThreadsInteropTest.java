@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.jgort.core.api.GoTestSupport.BOUND;
 import static dev.jgort.core.api.GoTestSupport.awaitNumGoroutine;
-import static dev.jgort.core.api.GoTestSupport.awaitOutside;
 import static dev.jgort.core.api.GoTestSupport.config;
+import static dev.jgort.core.api.GoTestSupport.releaseOnceClosing;
 import static dev.jgort.core.api.GoTestSupport.inGoroutine;
 import static dev.jgort.core.api.GoTestSupport.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -130,13 +130,7 @@ class JdkThreadsInteropTest {
             // The parent has ended; its children, parked, are still goroutines of the runtime.
             awaitNumGoroutine(rt, k);
 
-            Thread releaser = Thread.ofPlatform().start(() -> {
-                try {
-                    awaitOutside(rt::isClosed, "close() to begin");
-                } finally {
-                    release.countDown();
-                }
-            });
+            Thread releaser = releaseOnceClosing(rt, release);
             rt.close();
             assertEquals(k, finished.get(), "close() returned before the virtual threads made in a goroutine finished");
             assertTrue(releaser.join(BOUND));
