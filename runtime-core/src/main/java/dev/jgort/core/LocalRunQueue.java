@@ -134,7 +134,7 @@ final class LocalRunQueue {
                         if (ownerRunning) {
                             // The owner is about to schedule it, most likely: readying a G and then
                             // blocking is the common pattern, and stealing it would just move it.
-                            spinMicros(3);
+                            usleep(3);
                         }
                         if (!RUNNEXT.compareAndSet(this, next, null)) continue;
                         SLOT.setRelease(batch, batchHead & MASK, next);
@@ -212,8 +212,11 @@ final class LocalRunQueue {
         }
     }
 
-    private static void spinMicros(long micros) {
-        long deadline = System.nanoTime() + micros * 1000;
-        while (System.nanoTime() - deadline < 0) Thread.onSpinWait();
+    /**
+     * Go's {@code usleep}: a real sleep of the M's thread, not a spin. On Linux the kernel's timer slack
+     * (50 µs by default) makes Go's {@code usleep(3)} last tens of microseconds, and so does this.
+     */
+    private static void usleep(long micros) {
+        java.util.concurrent.locks.LockSupport.parkNanos(micros * 1000);
     }
 }
