@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./jgort demo}: runs skynet, ping-pong and a spawn/join burst on jgort and on the JDK's default
- * virtual-thread scheduler in the same JVM, prints the median times and their ratio, then shows the
- * scheduler at work ({@code schedtrace} lines taken during a skynet run) and its counters.
+ * virtual-thread scheduler in the same JVM, then two channel workloads (jgort's channels against the
+ * JDK's blocking queues), prints the median times and their ratio, then shows the scheduler at work ({@code schedtrace} lines taken during a skynet run) and its counters.
  *
  * <p>jgort starts with {@link RuntimeConfig#defaults()}, so {@code GOMAXPROCS} and
  * {@code GODEBUG=schedtrace=N,scheddetail=1} apply. Exits with status 1 if a workload fails, e.g. a
@@ -30,6 +30,12 @@ public final class Demo {
     @FunctionalInterface
     private interface Workload {
         long run(Spawner spawner) throws InterruptedException;
+    }
+
+    /** One timed run of a workload on one side. */
+    @FunctionalInterface
+    private interface Run {
+        long run() throws InterruptedException;
     }
 
     public static void main(String[] args) {
@@ -52,6 +58,13 @@ public final class Demo {
                 Workloads::skynet, jgort, jdk);
         compare(String.format("ping-pong (%,d round trips)", Workloads.PING_PONG_ROUNDS), Workloads::pingPong, jgort, jdk);
         compare(String.format("spawn/join burst (%,d goroutines)", Workloads.SPAWN_JOIN_COUNT), Workloads::spawnJoin, jgort, jdk);
+        System.out.println("channels: jgort's Chan on jgort vs the JDK's queues on the JDK's default scheduler");
+        compare(String.format("  unbuffered ping-pong (%,d round trips)", ChanWorkloads.PING_PONG_ROUNDS),
+                () -> ChanWorkloads.pingPong(jgort, BenchChan::jgort),
+                () -> ChanWorkloads.pingPong(jdk, BenchChan::jdk), "SynchronousQueue");
+        compare(String.format("  producers/consumers, capacity 100 (%,d)", ChanWorkloads.PROD_CONS_ITEMS),
+                () -> ChanWorkloads.prodCons(jgort, BenchChan::jgort, 100),
+                () -> ChanWorkloads.prodCons(jdk, BenchChan::jdk, 100), "ArrayBlockingQueue");
 
         // Sample often enough to catch the scheduler mid-run three times, at most every 100 ms.
         long period = Math.clamp(Math.round(skynetMillis / (TRACE_LINES + 1)), 1, 100);
@@ -81,12 +94,17 @@ public final class Demo {
      * @return jgort's median in ms
      */
     private static double compare(String label, Workload workload, Spawner jgort, Spawner jdk) throws InterruptedException {
+        return compare(label, () -> workload.run(jgort), () -> workload.run(jdk), "JDK default");
+    }
+
+    /** {@link #compare(String, Workload, Spawner, Spawner)} for two different runs, the JDK side named {@code jdkName}. */
+    private static double compare(String label, Run jgort, Run jdk, String jdkName) throws InterruptedException {
         double[] jgortMillis = new double[MEASURED_ROUNDS];
         double[] jdkMillis = new double[MEASURED_ROUNDS];
         for (int round = -WARMUP_ROUNDS; round < MEASURED_ROUNDS; round++) {
             boolean jgortFirst = (round & 1) == 0;
-            double first = time(workload, jgortFirst ? jgort : jdk);
-            double second = time(workload, jgortFirst ? jdk : jgort);
+            double first = time(jgortFirst ? jgort : jdk);
+            double second = time(jgortFirst ? jdk : jgort);
             if (round >= 0) {
                 jgortMillis[round] = jgortFirst ? first : second;
                 jdkMillis[round] = jgortFirst ? second : first;
@@ -94,13 +112,13 @@ public final class Demo {
         }
         double a = median(jgortMillis);
         double b = median(jdkMillis);
-        System.out.printf("%-44s jgort %8.1f ms, JDK default %8.1f ms, ratio jgort/JDK = %.2f%n", label, a, b, a / b);
+        System.out.printf("%-46s jgort %8.1f ms, %-18s %8.1f ms, ratio jgort/JDK = %.2f%n", label, a, jdkName, b, a / b);
         return a;
     }
 
-    private static double time(Workload workload, Spawner spawner) throws InterruptedException {
+    private static double time(Run run) throws InterruptedException {
         long start = System.nanoTime();
-        workload.run(spawner);
+        run.run();
         return (System.nanoTime() - start) / 1e6;
     }
 

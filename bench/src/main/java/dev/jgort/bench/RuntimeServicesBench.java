@@ -42,8 +42,8 @@ public class RuntimeServicesBench {
 
     @Setup(Level.Trial)
     public void start() {
-        runtime = GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(SchedulerBench.CARRIERS));
-        load = new Thread[2 * SchedulerBench.CARRIERS];
+        runtime = GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(BenchBase.CARRIERS));
+        load = new Thread[2 * BenchBase.CARRIERS];
         for (int i = 0; i < load.length; i++) {
             load[i] = runtime.go(() -> {
                 while (!stop.get()) {
@@ -68,9 +68,9 @@ public class RuntimeServicesBench {
 
     @Benchmark
     public int setMaxProcsRoundTrip() {
-        int a = runtime.setMaxProcs(SchedulerBench.CARRIERS + 1);
-        int b = runtime.setMaxProcs(SchedulerBench.CARRIERS);
-        if (a != SchedulerBench.CARRIERS || b != SchedulerBench.CARRIERS + 1) {
+        int a = runtime.setMaxProcs(BenchBase.CARRIERS + 1);
+        int b = runtime.setMaxProcs(BenchBase.CARRIERS);
+        if (a != BenchBase.CARRIERS || b != BenchBase.CARRIERS + 1) {
             throw new IllegalStateException("setMaxProcs returned " + a + ", " + b);
         }
         return b;

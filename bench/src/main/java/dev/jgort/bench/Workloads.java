@@ -201,7 +201,7 @@ public final class Workloads {
 
     /** A workload's body, run in the root goroutine. */
     @FunctionalInterface
-    private interface Body {
+    interface Body {
         long run() throws Exception;
     }
 
@@ -226,7 +226,7 @@ public final class Workloads {
     }
 
     /** Runs {@code body} in a root goroutine started by {@code spawner} and waits for it (join). */
-    private static long inRoot(Spawner spawner, Body body) throws InterruptedException {
+    static long inRoot(Spawner spawner, Body body) throws InterruptedException {
         var root = new Root(body);
         spawner.start(root).join();
         if (root.failure instanceof RuntimeException e) throw e;
@@ -236,7 +236,7 @@ public final class Workloads {
     }
 
     /** Starts {@code n} goroutines, the i-th running {@code task.apply(i)}. */
-    private static Thread[] startAll(Spawner spawner, int n, IntFunction<Runnable> task) {
+    static Thread[] startAll(Spawner spawner, int n, IntFunction<Runnable> task) {
         var threads = new Thread[n];
         for (int i = 0; i < n; i++) threads[i] = spawner.start(task.apply(i));
         return threads;
@@ -256,12 +256,12 @@ public final class Workloads {
         }
     }
 
-    private static IllegalStateException interrupted(InterruptedException e) {
+    static IllegalStateException interrupted(InterruptedException e) {
         Thread.currentThread().interrupt();
         return new IllegalStateException("interrupted: " + Thread.currentThread(), e);
     }
 
-    private static long check(String what, long expected, long actual) {
+    static long check(String what, long expected, long actual) {
         if (actual != expected) {
             throw new IllegalStateException(what + " is " + actual + ", expected " + expected);
         }

@@ -1,10 +1,12 @@
 package dev.jgort.core;
 
 import dev.jgort.api.RuntimeStats;
+import dev.jgort.spi.WaitReason;
 
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Go's {@code schedtrace}: the {@code SCHED} line and, with detail, one line per P, M and G, in the
@@ -82,9 +84,13 @@ final class SchedTrace {
         return b.toString();
     }
 
-    /** Go prints a wait reason ("chan receive", "sleep", ...); the JDK thread state is what we know. */
+    /**
+     * Go's wait reason: the park blocker's own ({@link WaitReason}: "chan receive", "select", ...), or
+     * one derived from the JDK thread state.
+     */
     static String waitReason(G gp, int status) {
         if (status != G.WAITING) return "";
+        if (LockSupport.getBlocker(gp.thread) instanceof WaitReason r) return r.waitReason();
         return switch (gp.thread.getState()) {
             case TIMED_WAITING -> "sleep";
             case BLOCKED -> "sync.Mutex.Lock";

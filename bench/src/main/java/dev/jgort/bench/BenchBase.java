@@ -1,0 +1,37 @@
+package dev.jgort.bench;
+
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The JMH settings every side-by-side benchmark shares (JMH applies these annotations to the
+ * subclasses): average time in ms, one fork per parameter combination, and 2 carriers on both
+ * schedulers — GOMAXPROCS 2 for jgort, and the JDK scheduler's parallelism set in the fork's
+ * arguments.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+// 5 + 10 iterations: skynet's GC pauses make single seconds noisy; the whole suite still ends in
+// about 10 minutes on 2 cores.
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 10, time = 2)
+@Fork(value = 1, jvmArgsAppend = {
+        "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "--enable-native-access=ALL-UNNAMED",
+        "--sun-misc-unsafe-memory-access=allow", // JMH's own use of Unsafe, warned about on JDK 25
+        "-Djdk.virtualThreadScheduler.parallelism=" + BenchBase.CARRIERS,
+        "-Djdk.virtualThreadScheduler.maxPoolSize=" + BenchBase.CARRIERS})
+public abstract class BenchBase {
+
+    /** GOMAXPROCS for jgort, and the JDK scheduler's parallelism (set in the fork's arguments). */
+    static final int CARRIERS = 2;
+}

@@ -1,0 +1,88 @@
+package dev.jgort.bench;
+
+import dev.jgort.api.GoRuntime;
+import dev.jgort.api.RuntimeConfig;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Channels side by side, in one JMH run: jgort's channels on jgort, the JDK's queues
+ * ({@code SynchronousQueue} for unbuffered, {@code ArrayBlockingQueue} for buffered) on the JDK's
+ * default scheduler, and jox's channels on the JDK's default scheduler. Targets (time ratios):
+ * unbuffered ping-pong jgort ≤ 0.5 × JDK and ≤ 0.8 × jox; prodCons100 jgort ≤ 1.0 × JDK.
+ */
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 2)
+public class ChanBench extends BenchBase {
+
+    /** {@code jgort}, {@code jdk} (queues) or {@code jox}; the last two run on the JDK's scheduler. */
+    @Param({"jgort", "jdk", "jox"})
+    public String channels;
+
+    private Spawner spawner;
+    private BenchChan.Maker maker;
+    private GoRuntime runtime;
+
+    @Setup(Level.Trial)
+    public void start() {
+        switch (channels) {
+            case "jgort" -> {
+                runtime = GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(CARRIERS));
+                spawner = Spawner.jgort(runtime);
+                maker = BenchChan::jgort;
+            }
+            case "jdk" -> {
+                spawner = Spawner.jdk();
+                maker = BenchChan::jdk;
+            }
+            case "jox" -> {
+                spawner = Spawner.jdk();
+                maker = BenchChan::jox;
+            }
+            default -> throw new IllegalArgumentException("channels \"" + channels + "\" is unknown: use jgort, jdk or jox");
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+        if (runtime != null) {
+            runtime.close();
+            runtime = null;
+        }
+    }
+
+    @Benchmark
+    public long pingPong() throws InterruptedException {
+        return ChanWorkloads.pingPong(spawner, maker);
+    }
+
+    @Benchmark
+    public long chanSync() throws InterruptedException {
+        return ChanWorkloads.chanSync(spawner, maker);
+    }
+
+    @Benchmark
+    public long prodCons0() throws InterruptedException {
+        return ChanWorkloads.prodCons(spawner, maker, 0);
+    }
+
+    @Benchmark
+    public long prodCons10() throws InterruptedException {
+        return ChanWorkloads.prodCons(spawner, maker, 10);
+    }
+
+    @Benchmark
+    public long prodCons100() throws InterruptedException {
+        return ChanWorkloads.prodCons(spawner, maker, 100);
+    }
+
+    @Benchmark
+    public long skynet() throws InterruptedException {
+        return ChanWorkloads.skynet(spawner, maker);
+    }
+}

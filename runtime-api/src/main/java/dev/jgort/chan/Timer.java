@@ -1,0 +1,109 @@
+package dev.jgort.chan;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Go's {@code time.Timer}: sends the current time once on {@link #c()} when its duration has
+ * elapsed. With Go 1.23's guarantee: after {@link #stop()} or {@link #reset} returns, no value from
+ * before the call is received from {@link #c()}.
+ *
+ * <p>{@link #after(Duration)} is Go's {@code time.After}, for timeouts in a {@link Select}. Each call
+ * schedules a timer that stays queued until it fires; in a loop with a long timeout, prefer one
+ * {@code Timer} and {@link #reset}.
+ */
+public final class Timer {
+    private final Chan<Instant> c = Chan.make(1);
+    /** Guards {@link #pending} and {@link #generation}; also held while firing. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** lock: the scheduled firing, or null when stopped or fired. */
+    private ScheduledFuture<?> pending;
+    /** lock: bumped by stop/reset, so that a firing already under way for an older arming is dropped. */
+    private long generation;
+
+    private Timer() {}
+
+    /** A timer that fires once after {@code d} (at once if {@code d} is zero or negative): Go's {@code time.NewTimer}. */
+    public static Timer start(Duration d) {
+        Objects.requireNonNull(d, "duration");
+        Timer t = new Timer();
+        t.lock.lock();
+        try {
+            t.arm(d);
+        } finally {
+            t.lock.unlock();
+        }
+        return t;
+    }
+
+    /** A channel that receives the time once after {@code d}: Go's {@code time.After}. */
+    public static Chan<Instant> after(Duration d) {
+        return start(d).c;
+    }
+
+    /** The channel the timer sends on (capacity 1). */
+    public Chan<Instant> c() {
+        return c;
+    }
+
+    /**
+     * Stops the timer: Go's {@code Timer.Stop}. Returns true if this call stopped it, false if it had
+     * already fired or been stopped. Either way no value is received from {@link #c()} afterwards
+     * until a {@link #reset}.
+     */
+    public boolean stop() {
+        lock.lock();
+        try {
+            return disarm();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Makes the timer fire after {@code d} from now: Go's {@code Timer.Reset}. Returns true if the
+     * timer had been active. A value from before the call is never received after it.
+     */
+    public boolean reset(Duration d) {
+        Objects.requireNonNull(d, "duration");
+        lock.lock();
+        try {
+            boolean active = disarm();
+            arm(d);
+            return active;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean disarm() {
+        generation++;
+        boolean active = pending != null;
+        if (active) {
+            pending.cancel(false);
+            pending = null;
+        }
+        c.tryRecv(); // a value that fired but was not received yet is stale now
+        return active;
+    }
+
+    private void arm(Duration d) {
+        long gen = generation;
+        pending = TimerQueue.EXECUTOR.schedule(() -> fire(gen), Math.max(0, TimerQueue.nanos(d)), TimeUnit.NANOSECONDS);
+    }
+
+    private void fire(long gen) {
+        lock.lock();
+        try {
+            if (gen != generation) return;
+            pending = null;
+            c.trySend(Instant.now()); // cannot fail: disarm drained the only slot
+        } finally {
+            lock.unlock();
+        }
+    }
+}
