@@ -161,7 +161,9 @@ public final class Select {
             if (chosen < 0 && !hasDefault) {
                 w = new Waiter("select");
                 sgs = new Sudog[n];
-                for (int i = 0; i < n; i++) {
+                // In poll order, as Go enqueues in a lock order built from it: of two cases on one
+                // channel, either may be first in its queue, so either may fire.
+                for (int i : poll) {
                     Case cs = cases.get(i);
                     if (cs.c == null) continue;
                     Sudog s = new Sudog(w, cs.c, i, cs.send ? cs.value : null);

@@ -54,8 +54,12 @@
  * stop-the-world reach running Ps only at their scheduling points (a G parks, yields, ends, or calls
  * {@code Go.checkPreempt()}): the JVM has no forced preemption of a virtual thread.
  *
+ * <h2>What the JVM adds</h2>
+ * A goroutine blocked in a JNI or FFM call without {@code Go.syscall}, or parked while pinned, keeps
+ * its carrier: sysmon notices the M (carrier state, flat CPU time) and hands its P off as for a
+ * syscall; so it does for a CPU hog that ignores preemption, within a bound on oversubscription.
+ *
  * <h2>What is not here yet</h2>
- * Detecting an M stuck in a native call made without {@code Go.syscall} (or parked while pinned) and
- * handing its P off; handing off the P of a CPU hog that ignores preemption; the native M backend.
+ * The native M backend (native threads with runtime-allocated stacks, extra Ms for callbacks).
  */
 package dev.jgort.core;

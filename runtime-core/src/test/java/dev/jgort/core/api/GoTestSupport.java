@@ -5,6 +5,7 @@ import dev.jgort.api.Go;
 import dev.jgort.api.GoRuntime;
 import dev.jgort.api.Goroutine;
 import dev.jgort.api.RuntimeConfig;
+import dev.jgort.spi.WaitReason;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,11 +87,16 @@ final class GoTestSupport {
             return rt.go(guard(body));
         }
 
+        /** Starts {@code body} on a new platform thread, recording what it throws. */
+        Thread thread(Body body) {
+            return Thread.ofPlatform().daemon().start(guard(body));
+        }
+
         /** Fails the test with the first recorded error (the others attached as suppressed). */
         void check() {
             Throwable first = errors.poll();
             if (first == null) return;
-            AssertionError e = new AssertionError("failure inside a goroutine: " + first, first);
+            AssertionError e = new AssertionError("failure inside a goroutine or helper thread: " + first, first);
             for (Throwable t; (t = errors.poll()) != null; ) e.addSuppressed(t);
             throw e;
         }
@@ -127,7 +134,35 @@ final class GoTestSupport {
     /** Joins {@code g} within {@link #BOUND}, failing the test if it has not ended by then. */
     static void assertJoined(Goroutine g) throws InterruptedException {
         assertTrue(g.join(BOUND), () -> "goroutine " + g.id() + " (" + g.name() + ") did not end within "
-                + BOUND + "; its state is " + g.state());
+                + BOUND + "; its state is " + g.state() + ", blocked on " + waitReason(g.thread()));
+    }
+
+    /** Joins a helper thread within {@link #BOUND}. */
+    static void assertThreadJoined(Thread t) throws InterruptedException {
+        assertTrue(t.join(BOUND), () -> "thread " + t.getName() + " did not end within " + BOUND
+                + "; its state is " + t.getState() + ", blocked on " + waitReason(t));
+    }
+
+    /** The wait reason a thread is parked with ("chan receive", "select", ...), or null. */
+    static String waitReason(Thread t) {
+        return LockSupport.getBlocker(t) instanceof WaitReason r ? r.waitReason() : null;
+    }
+
+    /**
+     * Waits (outside the runtime) until {@code g} is parked ({@link GState#WAITING}) in a channel
+     * operation with the given wait reason: it has enqueued itself on the channel and is asleep.
+     */
+    static void awaitParked(Goroutine g, String reason) {
+        awaitOutside(() -> g.state() == GState.WAITING && reason.equals(waitReason(g.thread())),
+                "goroutine " + g.id() + " to park in \"" + reason + "\" (last seen " + g.state() + ", \""
+                        + waitReason(g.thread()) + "\")");
+    }
+
+    /** Waits until the platform thread {@code t} is parked in a channel operation with the given wait reason. */
+    static void awaitThreadParked(Thread t, String reason) {
+        awaitOutside(() -> t.getState() == Thread.State.WAITING && reason.equals(waitReason(t)),
+                "thread " + t.getName() + " to park in \"" + reason + "\" (last seen " + t.getState() + ", \""
+                        + waitReason(t) + "\")");
     }
 
     /** Joins every goroutine within {@link #BOUND} each. */

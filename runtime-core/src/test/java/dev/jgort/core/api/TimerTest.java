@@ -1,0 +1,164 @@
+package dev.jgort.core.api;
+
+import dev.jgort.api.GoRuntime;
+import dev.jgort.chan.Chan;
+import dev.jgort.chan.Select;
+import dev.jgort.chan.Ticker;
+import dev.jgort.chan.Timer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static dev.jgort.core.api.GoTestSupport.awaitOutside;
+import static dev.jgort.core.api.GoTestSupport.inGoroutine;
+import static dev.jgort.core.api.GoTestSupport.start;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * {@link Timer} and {@link Ticker}: Go's {@code time.Timer}, {@code time.After} and
+ * {@code time.Ticker} semantics (with Go 1.23's "no stale value after Stop/Reset"). Nothing here
+ * asserts how long anything took: a receive is only bounded, as a hang detector.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class TimerTest {
+
+    // Go: TestAfter: <-time.After(d) receives a time.
+    @Test
+    void after_firesAndIsReceived() throws Exception {
+        try (GoRuntime rt = start(2)) {
+            Chan<Instant> c = Timer.after(Duration.ofMillis(1));
+            assertEquals(1, c.cap(), "a timer's channel holds one value");
+            Instant fired = inGoroutine(rt, c::recv);
+            assertNotNull(fired);
+            assertNull(c.tryRecv(), "a timer sends once");
+        }
+    }
+
+    // Go: a timeout in a select: select { case <-never: case <-time.After(10ms): } picks the timeout.
+    @Test
+    void select_withNeverReadyChanAndAfter_picksTheTimeout() throws Exception {
+        try (GoRuntime rt = start(2)) {
+            Chan<Integer> never = Chan.make();
+            List<Instant> got = new ArrayList<>();
+            int chosen = inGoroutine(rt, () -> new Select()
+                    .recv(never, v -> fail("received " + v))
+                    .recv(Timer.after(Duration.ofMillis(10)), got::add)
+                    .select());
+            assertEquals(1, chosen);
+            assertEquals(1, got.size());
+            assertNotNull(got.get(0));
+            assertFalse(never.trySend(1), "the select left a receiver on the never-ready chan");
+        }
+    }
+
+    // Go: TestTimerStopStress / Timer.Stop: stopping an active timer returns true, stopping it again
+    // false; a stopped timer's channel is empty.
+    @Test
+    void stop_activeTimerReturnsTrueThenFalse() {
+        Timer t = Timer.start(Duration.ofHours(1));
+        assertTrue(t.stop(), "stop() of an active timer");
+        assertFalse(t.stop(), "stop() of a stopped timer");
+        assertNull(t.c().tryRecv());
+    }
+
+    // Go: Timer.Reset: reset(0) on a long timer reports it was active and makes it fire now.
+    @Test
+    void reset_toZeroMakesALongTimerFire() throws Exception {
+        try (GoRuntime rt = start(2)) {
+            Timer t = Timer.start(Duration.ofHours(1));
+            assertTrue(t.reset(Duration.ZERO), "reset() of an active timer");
+            assertNotNull(inGoroutine(rt, t.c()::recv));
+            assertFalse(t.stop(), "the timer has fired");
+        }
+    }
+
+    // Go 1.23: after Stop returns, no value from before the call is received, even when the timer had
+    // fired and its value was waiting in the channel. (The firing is observed by polling len(), not by
+    // sleeping.)
+    @Test
+    void stop_afterFiringBeforeReceive_returnsFalseAndDropsTheStaleValue() {
+        Timer t = Timer.start(Duration.ZERO);
+        awaitOutside(() -> t.c().len() == 1, "the timer to fire");
+        assertFalse(t.stop(), "stop() of a timer that has fired");
+        assertNull(t.c().tryRecv(), "a stale value survived stop()");
+        assertEquals(0, t.c().len());
+    }
+
+    // Go 1.23: the same for Reset: after it returns, the stale value is gone; the timer is active again.
+    @Test
+    void reset_afterFiringBeforeReceive_returnsFalseAndDropsTheStaleValue() {
+        Timer t = Timer.start(Duration.ZERO);
+        awaitOutside(() -> t.c().len() == 1, "the timer to fire");
+        assertFalse(t.reset(Duration.ofHours(1)), "reset() of a timer that has fired");
+        assertNull(t.c().tryRecv(), "a stale value survived reset()");
+        assertTrue(t.stop(), "reset() made the timer active again");
+    }
+
+    // Go: NewTimer with a negative duration fires at once.
+    @Test
+    void start_negativeDurationFires() throws Exception {
+        try (GoRuntime rt = start(2)) {
+            Timer t = Timer.start(Duration.ofSeconds(-1));
+            assertNotNull(inGoroutine(rt, t.c()::recv));
+        }
+    }
+
+    // Go: TestTicker: a ticker delivers tick after tick, times not going backwards; after Stop the
+    // channel is empty.
+    @Test
+    void ticker_deliversTicksInOrderAndStops() throws Exception {
+        try (GoRuntime rt = start(2)) {
+            Ticker tk = Ticker.start(Duration.ofMillis(1));
+            try {
+                List<Instant> ticks = inGoroutine(rt, () -> {
+                    List<Instant> l = new ArrayList<>();
+                    for (int i = 0; i < 3; i++) l.add(tk.c().recv());
+                    return l;
+                });
+                assertEquals(3, ticks.size());
+                for (int i = 1; i < ticks.size(); i++) {
+                    assertFalse(ticks.get(i).isBefore(ticks.get(i - 1)), "tick times went backwards: " + ticks);
+                }
+            } finally {
+                tk.stop();
+            }
+            assertNull(tk.c().tryRecv(), "a tick was received after stop()");
+        }
+    }
+
+    // Go 1.23: a tick sent but not yet received when Stop is called is dropped.
+    @Test
+    void ticker_stopDropsAPendingTick() {
+        Ticker tk = Ticker.start(Duration.ofMillis(1));
+        try {
+            awaitOutside(() -> tk.c().len() == 1, "a tick");
+        } finally {
+            tk.stop();
+        }
+        assertNull(tk.c().tryRecv(), "a stale tick survived stop()");
+    }
+
+    // Go: NewTicker panics "non-positive interval for NewTicker"; Reset too.
+    @Test
+    void ticker_nonPositivePeriodThrowsIllegalArgumentException() {
+        assertThrows(IllegalArgumentException.class, () -> Ticker.start(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> Ticker.start(Duration.ofMillis(-1)));
+        Ticker tk = Ticker.start(Duration.ofHours(1));
+        try {
+            assertThrows(IllegalArgumentException.class, () -> tk.reset(Duration.ZERO));
+        } finally {
+            tk.stop();
+        }
+    }
+}
