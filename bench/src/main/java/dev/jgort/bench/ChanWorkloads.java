@@ -147,7 +147,7 @@ final class ChanWorkloads {
      */
     static long selectJgort(Spawner spawner, int k) throws InterruptedException {
         return Workloads.inRoot(spawner, () -> {
-            @SuppressWarnings("unchecked")
+            @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array
             Chan<Integer>[] cs = new Chan[k];
             for (int j = 0; j < k; j++) cs[j] = Chan.make();
             Thread[] producers = startProducers(spawner, k, j -> cs[j].send(ONE));
@@ -165,13 +165,13 @@ final class ChanWorkloads {
     /** {@link #selectJgort} on jox's channels and {@code Select.select}. */
     static long selectJox(Spawner spawner, int k) throws InterruptedException {
         return Workloads.inRoot(spawner, () -> {
-            @SuppressWarnings("unchecked")
+            @SuppressWarnings({"unchecked", "rawtypes"})
             com.softwaremill.jox.Channel<Integer>[] cs = new com.softwaremill.jox.Channel[k];
             for (int j = 0; j < k; j++) cs[j] = com.softwaremill.jox.Channel.newRendezvousChannel();
             Thread[] producers = startProducers(spawner, k, j -> cs[j].send(ONE));
             long sum = 0;
             for (int i = 0; i < SELECT_ITEMS; i++) {
-                @SuppressWarnings("unchecked")
+                @SuppressWarnings({"unchecked", "rawtypes"})
                 com.softwaremill.jox.SelectClause<Integer>[] clauses = new com.softwaremill.jox.SelectClause[k];
                 for (int j = 0; j < k; j++) clauses[j] = cs[j].receiveClause();
                 sum += com.softwaremill.jox.Select.select(clauses);

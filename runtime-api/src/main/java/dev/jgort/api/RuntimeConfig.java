@@ -56,7 +56,8 @@ public final class RuntimeConfig {
 
     /**
      * The defaults, honouring {@code GOMAXPROCS} / {@code GODEBUG} and the system properties
-     * {@code jgort.maxprocs} / {@code jgort.debug}.
+     * {@code jgort.maxprocs} / {@code jgort.debug} (which win), and {@code jgort.backend}
+     * ({@code auto}, {@code java} or {@code native}).
      *
      * @throws IllegalArgumentException if one of them is malformed
      */
@@ -75,6 +76,15 @@ public final class RuntimeConfig {
         c = applyMaxProcs(c, "system property jgort.maxprocs", stringOrNull(properties.get("jgort.maxprocs")));
         c = applyDebug(c, "environment variable GODEBUG", env.get("GODEBUG"));
         c = applyDebug(c, "system property jgort.debug", stringOrNull(properties.get("jgort.debug")));
+        String backend = stringOrNull(properties.get("jgort.backend"));
+        if (backend != null) {
+            try {
+                c = c.withBackend(backend.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("system property jgort.backend=\"" + backend
+                        + "\" is unknown: set it to auto, java or native, or unset it", e);
+            }
+        }
         return c;
     }
 

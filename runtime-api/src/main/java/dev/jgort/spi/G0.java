@@ -12,6 +12,8 @@ public final class G0 {
     /** Stack bounds {@code [lo, hi)}, 0 while unknown. Written by the M's own thread, read by anyone. */
     private volatile long stackLo;
     private volatile long stackHi;
+    /** The backend's handle on the thread (a native pointer), 0 when none. */
+    private volatile long threadHandle;
     /** Go's {@code m.freeWait}: 1 until the thread no longer runs on its stack. */
     private volatile boolean threadEnded;
 
@@ -39,6 +41,11 @@ public final class G0 {
     public long stackLo() { return stackLo; }
 
     public long stackHi() { return stackHi; }
+
+    /** Records the backend's handle on the thread (0 once released). */
+    public void setThreadHandle(long handle) { this.threadHandle = handle; }
+
+    public long threadHandle() { return threadHandle; }
 
     /** Called by the backend once the thread has ended and no longer uses its stack. */
     public void threadEnded() { threadEnded = true; }

@@ -29,6 +29,24 @@ public interface ThreadBackend {
     boolean supportsRuntimeAllocatedStacks();
 
     /**
+     * The TLS slot for a new M ({@code allocm}): where its thread stores its identity. The default has
+     * no native address.
+     */
+    default TlsSlot newTlsSlot(long mId) {
+        return new TlsSlot(0);
+    }
+
+    /**
+     * Go's free-M sweep for one exited M: whether its thread has ended, after which the backend has
+     * released what it held for it (its handle, a stack the runtime mapped, the TLS slot) and called
+     * {@link G0#threadEnded()}. Called under the scheduler's lock; must not block. The default waits
+     * for the backend's own {@link G0#threadEnded()} call.
+     */
+    default boolean reap(G0 g0, TlsSlot tls) {
+        return g0.isThreadEnded();
+    }
+
+    /**
      * Starts a thread for an M.
      *
      * @throws ThreadStartException if the OS refused (Go's {@code failed to create new OS thread})

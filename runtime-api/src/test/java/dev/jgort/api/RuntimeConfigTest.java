@@ -128,6 +128,15 @@ class RuntimeConfigTest {
     }
 
     @Test
+    void systemPropertyBackend_picksTheBackendAndRejectsUnknownNames() {
+        assertEquals("auto", RuntimeConfig.fromEnvironment(Map.of(), Map.of()).backend());
+        assertEquals("native", RuntimeConfig.fromEnvironment(Map.of(), Map.of("jgort.backend", "native")).backend());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RuntimeConfig.fromEnvironment(Map.of(), Map.of("jgort.backend", "cgo")));
+        assertMentions(e, "jgort.backend", "cgo");
+    }
+
+    @Test
     void withMaxProcs_acceptsOneTo1024Only() {
         RuntimeConfig base = RuntimeConfig.fromEnvironment(Map.of(), Map.of());
         assertEquals(1, base.withMaxProcs(1).maxProcs());

@@ -22,6 +22,7 @@ import java.util.function.IntConsumer;
 final class JgortRuntime implements GoRuntime {
     private static final long CLOSE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long M_EXIT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long REAP_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
     private final RuntimeConfig config;
     final Sched sched;
@@ -227,6 +228,10 @@ final class JgortRuntime implements GoRuntime {
             while (sched.mcount() > 0 && System.nanoTime() - deadline < 0) {
                 sched.stopIdleMs(); // Ms that went idle after the first call
                 LockSupport.parkNanos(this, CLOSE_POLL_NANOS);
+            }
+            // Release what the backend holds for the exited Ms (native threads' stacks) once they ended.
+            while (!sched.freeExitedMs() && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(this, REAP_POLL_NANOS); // the threads are returning from mstart
             }
         } finally {
             sched.closeWaiter = null;

@@ -6,7 +6,6 @@ import dev.jgort.spi.StackChoice;
 import dev.jgort.spi.ThreadBackend;
 import dev.jgort.spi.ThreadStart;
 import dev.jgort.spi.ThreadStartException;
-import dev.jgort.spi.TlsSlot;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -1388,18 +1387,7 @@ final class Sched implements LocalRunQueue.Overflow {
     private M allocm() {
         lock.lock();
         try {
-            // Sweep the free-M list: a record (and its stack) is freed only once its thread has ended.
-            M prev = null;
-            for (M m = freem; m != null; ) {
-                M next = m.freelink;
-                if (m.g0.isThreadEnded()) {
-                    if (prev == null) freem = next; else prev.freelink = next;
-                    m.freelink = null;
-                } else {
-                    prev = m;
-                }
-                m = next;
-            }
+            sweepFreem();
             long id = mnext++;
             if (mnext - nmfreed > config.maxThreads()) { // checkmcount
                 mnext--;
@@ -1407,9 +1395,38 @@ final class Sched implements LocalRunQueue.Overflow {
                         + "-thread limit (thread exhaustion): raise it with RuntimeConfig.withMaxThreads");
             }
             G0 g0 = new G0(id, "jgort" + runtimeId + "-m" + id, stackChoice);
-            M mp = new M(this, id, g0, new TlsSlot(0));
+            M mp = new M(this, id, g0, backend.newTlsSlot(id));
             allm.add(mp);
             return mp;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sweeps the free-M list (must hold the lock): a record, and the stack and TLS slot the backend
+     * holds for it, are freed only once its thread has ended.
+     */
+    private void sweepFreem() {
+        M prev = null;
+        for (M m = freem; m != null; ) {
+            M next = m.freelink;
+            if (backend.reap(m.g0, m.tls)) {
+                if (prev == null) freem = next; else prev.freelink = next;
+                m.freelink = null;
+            } else {
+                prev = m;
+            }
+            m = next;
+        }
+    }
+
+    /** For {@code close()}, after the Ms exited: sweeps the free-M list; true once it is empty. */
+    boolean freeExitedMs() {
+        lock.lock();
+        try {
+            sweepFreem();
+            return freem == null;
         } finally {
             lock.unlock();
         }

@@ -1,0 +1,192 @@
+/*
+ * jgort_jni.c: the JNI side of the native backend (OS-independent; the OS parts are behind
+ * jgort_os.h). Registers the natives of dev.jgort.jni.NativeThreads in JNI_OnLoad.
+ *
+ * An M's thread, as Go's newosproc/_cgo_thread_start make it: the creator hands it a start record
+ * (the body to run, its name, its M's TLS slot); the thread stores its identity in the slot, attaches
+ * to the JVM as a daemon named after its M, tells the creator whether that worked, runs the body (the
+ * M's mstart), detaches and ends. Its stack is released by the next reap once it has ended.
+ */
+#include <jni.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jgort.h"
+#include "jgort_os.h"
+
+#define NAME_MAX_LEN 64
+
+/* Go's m.tls: what the M's thread stores first. */
+typedef struct jgort_tls {
+    int64_t m_id;
+} jgort_tls;
+
+/* The start record, Go's cgothreadstart { g; tls; fn }. Owned by the new thread once it attached. */
+typedef struct start_record {
+    jobject body;              /* global ref: a Runnable that runs the M's mstart */
+    jgort_tls *tls;
+    char name[NAME_MAX_LEN];
+    jgort_os_event *attached;  /* owned by the creator */
+    int attach_result;         /* JNI_OK or a JNI error, written before `attached` is signalled */
+} start_record;
+
+static JavaVM *the_vm;
+static jmethodID runnable_run;
+
+/* The TLS slot of the M the calling thread is; NULL on other threads. */
+static _Thread_local jgort_tls *current_tls;
+
+JGORT_API int64_t jgort_current_m(void) {
+    return current_tls != NULL ? current_tls->m_id : -1;
+}
+
+static void *m_thread_main(void *arg) {
+    start_record *s = arg;
+    current_tls = s->tls;
+    JNIEnv *env = NULL;
+    JavaVMAttachArgs args = {JNI_VERSION_21, s->name, NULL};
+    int rc = (*the_vm)->AttachCurrentThreadAsDaemon(the_vm, (void **) &env, &args);
+    s->attach_result = rc;
+    jgort_os_event_signal(s->attached); /* from here on, on failure, s belongs to the creator */
+    if (rc != JNI_OK) {
+        current_tls = NULL;
+        return NULL;
+    }
+    (*env)->CallVoidMethod(env, s->body, runnable_run);
+    if ((*env)->ExceptionCheck(env)) {
+        /* The body catches everything itself; anything left is a bug worth seeing. */
+        (*env)->ExceptionDescribe(env);
+    }
+    (*env)->DeleteGlobalRef(env, s->body);
+    free(s);
+    (*the_vm)->DetachCurrentThread(the_vm);
+    current_tls = NULL;
+    return NULL;
+}
+
+/* NativeThreads.allocTls(long mId): a TLS slot for an M, freed by freeTls. 0 if out of memory. */
+static jlong JNICALL alloc_tls(JNIEnv *env, jclass cls, jlong m_id) {
+    (void) env;
+    (void) cls;
+    jgort_tls *t = malloc(sizeof *t);
+    if (t == NULL) return 0;
+    t->m_id = m_id;
+    return (jlong) (intptr_t) t;
+}
+
+static void JNICALL free_tls(JNIEnv *env, jclass cls, jlong tls) {
+    (void) env;
+    (void) cls;
+    free((void *) (intptr_t) tls);
+}
+
+/*
+ * NativeThreads.start(Runnable body, String name, long tls, boolean runtimeStack, long stackSize):
+ * the new thread's handle, or -errno (-EINVAL-1000-n for an attach failure with JNI error n).
+ */
+static jlong JNICALL start_thread(JNIEnv *env, jclass cls, jobject body, jstring name, jlong tls,
+                                  jboolean runtime_stack, jlong stack_size) {
+    (void) cls;
+    start_record *s = calloc(1, sizeof *s);
+    if (s == NULL) return -ENOMEM;
+    const char *utf = (*env)->GetStringUTFChars(env, name, NULL);
+    if (utf == NULL) {
+        free(s);
+        return -ENOMEM;
+    }
+    snprintf(s->name, sizeof s->name, "%s", utf);
+    (*env)->ReleaseStringUTFChars(env, name, utf);
+    s->tls = (jgort_tls *) (intptr_t) tls;
+    s->body = (*env)->NewGlobalRef(env, body);
+    int err = s->body == NULL ? ENOMEM : jgort_os_event_new(&s->attached);
+    jgort_os_thread *t = NULL;
+    if (err == 0) {
+        err = jgort_os_thread_start(&t, runtime_stack, (size_t) stack_size, m_thread_main, s);
+        if (err != 0) jgort_os_event_free(s->attached);
+    }
+    if (err != 0) {
+        if (s->body != NULL) (*env)->DeleteGlobalRef(env, s->body);
+        free(s);
+        return -err;
+    }
+    jgort_os_event *attached = s->attached;
+    jgort_os_event_wait(attached);
+    jgort_os_event_free(attached);
+    int rc = s->attach_result;
+    if (rc != JNI_OK) {
+        /* The thread is ending without having run anything: wait for it, then release it all. */
+        while (jgort_os_thread_reap(t) == EBUSY) {
+        }
+        (*env)->DeleteGlobalRef(env, s->body);
+        free(s);
+        return -1000 + rc; /* JNI error codes are negative */
+    }
+    return (jlong) (intptr_t) t;
+}
+
+/* NativeThreads.reap(long handle): 0 if the thread ended (handle and stack released), 1 while it runs, else -errno. */
+static jint JNICALL reap_thread(JNIEnv *env, jclass cls, jlong handle) {
+    (void) env;
+    (void) cls;
+    int err = jgort_os_thread_reap((jgort_os_thread *) (intptr_t) handle);
+    return err == 0 ? 0 : err == EBUSY ? 1 : -err;
+}
+
+/* NativeThreads.currentStack(): {lo, hi} of the calling thread's stack, or null on error. */
+static jlongArray JNICALL current_stack(JNIEnv *env, jclass cls) {
+    (void) cls;
+    uintptr_t lo, hi;
+    if (jgort_os_stack_bounds(&lo, &hi) != 0) return NULL;
+    jlongArray a = (*env)->NewLongArray(env, 2);
+    if (a == NULL) return NULL;
+    jlong v[2] = {(jlong) lo, (jlong) hi};
+    (*env)->SetLongArrayRegion(env, a, 0, 2, v);
+    return a;
+}
+
+/* NativeThreads.currentM(): jgort_current_m() for Java, so tests see what native code sees. */
+static jlong JNICALL current_m(JNIEnv *env, jclass cls) {
+    (void) env;
+    (void) cls;
+    return jgort_current_m();
+}
+
+static jstring JNICALL error_text(JNIEnv *env, jclass cls, jint err) {
+    (void) cls;
+    char buf[256];
+    return (*env)->NewStringUTF(env, jgort_os_strerror(err, buf, sizeof buf));
+}
+
+static jlong JNICALL page_size(JNIEnv *env, jclass cls) {
+    (void) env;
+    (void) cls;
+    return (jlong) jgort_os_page_size();
+}
+
+static JNINativeMethod methods[] = {
+    {"allocTls", "(J)J", (void *) alloc_tls},
+    {"freeTls", "(J)V", (void *) free_tls},
+    {"start", "(Ljava/lang/Runnable;Ljava/lang/String;JZJ)J", (void *) start_thread},
+    {"reap", "(J)I", (void *) reap_thread},
+    {"currentStack", "()[J", (void *) current_stack},
+    {"currentM", "()J", (void *) current_m},
+    {"errorText", "(I)Ljava/lang/String;", (void *) error_text},
+    {"pageSize", "()J", (void *) page_size},
+};
+
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
+    (void) reserved;
+    the_vm = vm;
+    JNIEnv *env;
+    if ((*vm)->GetEnv(vm, (void **) &env, JNI_VERSION_21) != JNI_OK) return JNI_ERR;
+    jclass runnable = (*env)->FindClass(env, "java/lang/Runnable");
+    if (runnable == NULL) return JNI_ERR;
+    runnable_run = (*env)->GetMethodID(env, runnable, "run", "()V");
+    jclass natives = (*env)->FindClass(env, "dev/jgort/jni/NativeThreads");
+    if (natives == NULL || runnable_run == NULL) return JNI_ERR;
+    if ((*env)->RegisterNatives(env, natives, methods, (jint) (sizeof methods / sizeof methods[0])) != 0) return JNI_ERR;
+    return JNI_VERSION_21;
+}

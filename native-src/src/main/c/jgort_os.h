@@ -1,0 +1,44 @@
+/*
+ * jgort_os.h: the small internal interface every OS family implements in one file (os_linux.c, ...).
+ * Only jgort_jni.c uses it. All functions return 0 or an errno-style error code.
+ */
+#ifndef JGORT_OS_H
+#define JGORT_OS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A thread made for an M, with the stack it runs on. Opaque; owned by the caller until reaped. */
+typedef struct jgort_os_thread jgort_os_thread;
+
+/* A one-shot event: one thread signals, another waits. */
+typedef struct jgort_os_event jgort_os_event;
+
+/*
+ * Starts fn(arg) on a new thread. runtime_stack != 0: the stack is `size` bytes the runtime maps
+ * itself, with one inaccessible guard page below it (Go's runtime-allocated g0 stack); else the OS
+ * provides it (`size` is a hint, 0 for the default). On success *out is the thread's handle.
+ */
+int jgort_os_thread_start(jgort_os_thread **out, int runtime_stack, size_t size, void *(*fn)(void *), void *arg);
+
+/*
+ * Go's freem sweep for one M: if the thread has ended, releases it and the stack the runtime mapped
+ * and returns 0 (the handle is gone); if it still runs, returns EBUSY.
+ */
+int jgort_os_thread_reap(jgort_os_thread *t);
+
+/* The calling thread's stack region [lo, hi) as the OS knows it. */
+int jgort_os_stack_bounds(uintptr_t *lo, uintptr_t *hi);
+
+/* The OS page size. */
+size_t jgort_os_page_size(void);
+
+int jgort_os_event_new(jgort_os_event **out);
+void jgort_os_event_signal(jgort_os_event *e);
+void jgort_os_event_wait(jgort_os_event *e);
+void jgort_os_event_free(jgort_os_event *e);
+
+/* A text for an error code (strerror). */
+const char *jgort_os_strerror(int err, char *buf, size_t len);
+
+#endif /* JGORT_OS_H */

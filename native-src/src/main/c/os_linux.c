@@ -1,0 +1,128 @@
+/*
+ * os_linux.c: jgort_os.h on Linux (glibc): pthreads, stacks mapped with mmap, pthread_tryjoin_np.
+ */
+#if defined(__linux__)
+#define _GNU_SOURCE
+#include "jgort_os.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+struct jgort_os_thread {
+    pthread_t tid;
+    void *map;      /* runtime-allocated: the whole mapping, guard page first; NULL when OS-provided */
+    size_t map_len;
+};
+
+struct jgort_os_event {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int set;
+};
+
+size_t jgort_os_page_size(void) {
+    return (size_t) sysconf(_SC_PAGESIZE);
+}
+
+int jgort_os_thread_start(jgort_os_thread **out, int runtime_stack, size_t size, void *(*fn)(void *), void *arg) {
+    jgort_os_thread *t = calloc(1, sizeof *t);
+    if (t == NULL) return ENOMEM;
+    pthread_attr_t attr;
+    int err = pthread_attr_init(&attr);
+    if (err != 0) {
+        free(t);
+        return err;
+    }
+    if (runtime_stack) {
+        /* [guard page | stack of `size` bytes]: a stack overflow hits the guard, not other memory.
+         * glibc adds no guard of its own to a stack it is given, and keeps its thread control block
+         * and static TLS at the top of it. */
+        size_t page = jgort_os_page_size();
+        size = (size + page - 1) / page * page;
+        size_t len = size + page;
+        void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+        if (map == MAP_FAILED) {
+            err = errno;
+        } else if (mprotect(map, page, PROT_NONE) != 0) {
+            err = errno;
+            munmap(map, len);
+        } else if ((err = pthread_attr_setstack(&attr, (char *) map + page, size)) != 0) {
+            munmap(map, len);
+        } else {
+            t->map = map;
+            t->map_len = len;
+        }
+    } else if (size != 0) {
+        err = pthread_attr_setstacksize(&attr, size);
+    }
+    if (err == 0) err = pthread_create(&t->tid, &attr, fn, arg);
+    pthread_attr_destroy(&attr);
+    if (err != 0) {
+        if (t->map != NULL) munmap(t->map, t->map_len);
+        free(t);
+        return err;
+    }
+    *out = t;
+    return 0;
+}
+
+int jgort_os_thread_reap(jgort_os_thread *t) {
+    int err = pthread_tryjoin_np(t->tid, NULL);
+    if (err != 0) return err; /* EBUSY while it runs */
+    if (t->map != NULL) munmap(t->map, t->map_len);
+    free(t);
+    return 0;
+}
+
+int jgort_os_stack_bounds(uintptr_t *lo, uintptr_t *hi) {
+    pthread_attr_t attr;
+    int err = pthread_getattr_np(pthread_self(), &attr);
+    if (err != 0) return err;
+    void *addr;
+    size_t size;
+    err = pthread_attr_getstack(&attr, &addr, &size);
+    pthread_attr_destroy(&attr);
+    if (err != 0) return err;
+    *lo = (uintptr_t) addr;
+    *hi = (uintptr_t) addr + size;
+    return 0;
+}
+
+int jgort_os_event_new(jgort_os_event **out) {
+    jgort_os_event *e = calloc(1, sizeof *e);
+    if (e == NULL) return ENOMEM;
+    pthread_mutex_init(&e->mu, NULL);
+    pthread_cond_init(&e->cv, NULL);
+    *out = e;
+    return 0;
+}
+
+void jgort_os_event_signal(jgort_os_event *e) {
+    pthread_mutex_lock(&e->mu);
+    e->set = 1;
+    pthread_cond_signal(&e->cv);
+    pthread_mutex_unlock(&e->mu);
+}
+
+void jgort_os_event_wait(jgort_os_event *e) {
+    pthread_mutex_lock(&e->mu);
+    while (!e->set) pthread_cond_wait(&e->cv, &e->mu);
+    pthread_mutex_unlock(&e->mu);
+}
+
+void jgort_os_event_free(jgort_os_event *e) {
+    pthread_cond_destroy(&e->cv);
+    pthread_mutex_destroy(&e->mu);
+    free(e);
+}
+
+const char *jgort_os_strerror(int err, char *buf, size_t len) {
+    /* GNU strerror_r may return a static string instead of filling buf. */
+    return strerror_r(err, buf, len);
+}
+
+#endif /* __linux__ */
