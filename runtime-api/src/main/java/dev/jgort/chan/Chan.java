@@ -27,6 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       channel is closed and drained.</li>
  * </ul>
  *
+ * <p>A channel is both a {@link RecvChan} and a {@link SendChan} (Go's directional {@code <-chan T} and
+ * {@code chan<- T}), so a producer or a consumer can be handed only its side.
+ *
  * <p>A channel works from goroutines and from any other thread at once. A blocked goroutine parks
  * and frees its M for other goroutines; a blocked platform thread blocks.
  *
@@ -43,7 +46,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * @param <T> the element type
  */
-public final class Chan<T> implements Iterable<T> {
+public final class Chan<T> implements RecvChan<T>, SendChan<T> {
     /** {@link #recvLocked} and {@link #sendLocked} results; never values a user can hold. */
     static final Object BLOCK = new Object(), CLOSED = new Object();
     static final Sudog BUFFERED = new Sudog(null, null, -1, null);
@@ -167,6 +170,7 @@ public final class Chan<T> implements Iterable<T> {
      * @throws ClosedChanException  if the channel is closed, or is closed while this send waits
      * @throws InterruptedException if interrupted while waiting; the value was not sent
      */
+    @Override
     public void send(T v) throws InterruptedException {
         Sudog r, sg = null;
         lock.lock();
@@ -196,6 +200,7 @@ public final class Chan<T> implements Iterable<T> {
      * @return whether the value was sent (handed to a parked receiver or buffered)
      * @throws ClosedChanException if the channel is closed
      */
+    @Override
     public boolean trySend(T v) {
         Sudog r;
         lock.lock();
@@ -216,6 +221,7 @@ public final class Chan<T> implements Iterable<T> {
      *         where {@code null} is also a value)
      * @throws InterruptedException if interrupted while waiting; nothing was received
      */
+    @Override
     @SuppressWarnings("unchecked")
     public T recv() throws InterruptedException {
         Object v = receive();
@@ -230,6 +236,7 @@ public final class Chan<T> implements Iterable<T> {
      *         and drained
      * @throws InterruptedException if interrupted while waiting; nothing was received
      */
+    @Override
     public Received<T> recvOk() throws InterruptedException {
         return Received.of(receive());
     }
@@ -240,6 +247,7 @@ public final class Chan<T> implements Iterable<T> {
      * @return the value ({@code ok == true}), {@code (null, false)} if the channel is closed and
      *         drained, or {@code null} (no {@link Received} at all) if a receive would have to wait
      */
+    @Override
     public Received<T> tryRecv() {
         Object r;
         lock.lock();
@@ -291,6 +299,7 @@ public final class Chan<T> implements Iterable<T> {
      *
      * @throws ClosedChanException if the channel is already closed
      */
+    @Override
     public void close() {
         Sudog wake = null; // the completed sudogs, chained through their (now unused) next links
         lock.lock();
@@ -322,6 +331,7 @@ public final class Chan<T> implements Iterable<T> {
     }
 
     /** The number of values buffered: Go's {@code len(ch)}. */
+    @Override
     public int len() {
         lock.lock();
         try {
@@ -332,6 +342,7 @@ public final class Chan<T> implements Iterable<T> {
     }
 
     /** The buffer's capacity, 0 when unbuffered: Go's {@code cap(ch)}. */
+    @Override
     public int cap() {
         return buf.length;
     }
@@ -373,11 +384,7 @@ public final class Chan<T> implements Iterable<T> {
 
     @Override
     public String toString() {
-        lock.lock();
-        try {
-            return "chan#" + id + "[len=" + qcount + ", cap=" + buf.length + (closed ? ", closed]" : "]");
-        } finally {
-            lock.unlock();
-        }
+        // Racy reads, no lock: a debugger or a log line must not block on a busy channel.
+        return "chan#" + id + "[len=" + qcount + ", cap=" + buf.length + (closed ? ", closed]" : "]");
     }
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 /**
  * Go's {@code select} statement ({@code runtime/select.go}'s {@code selectgo}): waits until one of
@@ -32,8 +31,10 @@ import java.util.function.Consumer;
  *       case on a closed channel is ready and gets {@code (null, false)}.</li>
  * </ul>
  *
- * <p>Handlers run in the selecting thread after every channel lock is released; a {@code null}
- * handler does nothing (the returned index still tells which case fired). A {@code Select} may be
+ * <p>Handlers run in the selecting thread after every channel lock is released, and may block on
+ * channels themselves ({@code case v := <-in: out <- v}); an {@link InterruptedException} they throw
+ * leaves {@link #select()} as it is. A {@code null} handler does nothing (the returned index still
+ * tells which case fired). A {@code Select} may be
  * run again and again (a send case sends the same value each time); it is not thread-safe.
  *
  * <p>How it works (Go's three passes): lock every channel of the select in a global order (by channel
@@ -43,18 +44,30 @@ import java.util.function.Consumer;
  * case; on waking, the selecting thread unlinks the sudogs of the other cases.
  */
 public final class Select {
-    /** A receive handler that also gets Go's {@code ok}: false when the channel is closed and drained. */
+    /** What a receive case runs with the value received. May itself block on channels. */
     @FunctionalInterface
     public interface RecvHandler<T> {
-        void received(T value, boolean ok);
+        void received(T value) throws InterruptedException;
     }
 
-    private record Case(Chan<?> c, boolean send, Object value, RecvHandler<Object> onRecv, Runnable onSent) {}
+    /** A receive handler that also gets Go's {@code ok}: false when the channel is closed and drained. */
+    @FunctionalInterface
+    public interface RecvOkHandler<T> {
+        void received(T value, boolean ok) throws InterruptedException;
+    }
+
+    /** What a send case or the default runs. May itself block on channels. */
+    @FunctionalInterface
+    public interface Handler {
+        void run() throws InterruptedException;
+    }
+
+    private record Case(Chan<?> c, boolean send, Object value, RecvOkHandler<Object> onRecv, Handler onSent) {}
 
     private static final WaitReason NO_CASES = () -> "select (no cases)";
 
     private final ArrayList<Case> cases = new ArrayList<>();
-    private Runnable onDefault;
+    private Handler onDefault;
     private boolean hasDefault;
     /** The distinct non-null channels sorted by id; recomputed after a case is added. */
     private Chan<?>[] lockOrder;
@@ -70,8 +83,8 @@ public final class Select {
      * @param handler gets the value; may be null
      */
     @SuppressWarnings("unchecked")
-    public <T> Select recv(Chan<T> c, Consumer<? super T> handler) {
-        return add(new Case(c, false, null, handler == null ? null : (v, ok) -> handler.accept((T) v), null));
+    public <T> Select recv(RecvChan<T> c, RecvHandler<? super T> handler) {
+        return add(new Case((Chan<?>) c, false, null, handler == null ? null : (v, ok) -> handler.received((T) v), null));
     }
 
     /**
@@ -81,8 +94,8 @@ public final class Select {
      * @param handler gets the value and whether it came from a send; may be null
      */
     @SuppressWarnings("unchecked")
-    public <T> Select recvOk(Chan<T> c, RecvHandler<? super T> handler) {
-        return add(new Case(c, false, null, handler == null ? null : (v, ok) -> handler.received((T) v, ok), null));
+    public <T> Select recvOk(RecvChan<T> c, RecvOkHandler<? super T> handler) {
+        return add(new Case((Chan<?>) c, false, null, handler == null ? null : (v, ok) -> handler.received((T) v, ok), null));
     }
 
     /**
@@ -92,8 +105,8 @@ public final class Select {
      * @param value   the value to send (evaluated now, as Go evaluates it before selecting)
      * @param handler runs after the value was sent; may be null
      */
-    public <T> Select send(Chan<T> c, T value, Runnable handler) {
-        return add(new Case(c, true, value, null, handler));
+    public <T> Select send(SendChan<T> c, T value, Handler handler) {
+        return add(new Case((Chan<?>) c, true, value, null, handler));
     }
 
     /**
@@ -102,7 +115,7 @@ public final class Select {
      * @param handler runs when no case is ready; may be null
      * @throws IllegalStateException if this select already has a default
      */
-    public Select onDefault(Runnable handler) {
+    public Select onDefault(Handler handler) {
         if (hasDefault) throw new IllegalStateException("multiple defaults in select");
         hasDefault = true;
         onDefault = handler;
@@ -122,7 +135,8 @@ public final class Select {
      * @return the index of the case that fired, in the order the cases were added, or -1 for the
      *         default
      * @throws ClosedChanException  if the chosen case is a send on a closed channel
-     * @throws InterruptedException if interrupted while waiting; no case fired
+     * @throws InterruptedException if interrupted while waiting (no case fired), or thrown by the
+     *                              chosen case's handler (the case did fire)
      */
     public int select() throws InterruptedException {
         Chan<?>[] order = lockOrder();
@@ -138,8 +152,12 @@ public final class Select {
         Sudog wake = null;
         Waiter w = null;
         Sudog[] sgs = null;
-        for (Chan<?> c : order) c.lock.lock();
+        int locked = 0;
         try {
+            for (Chan<?> c : order) {
+                c.lock.lock();
+                locked++;
+            }
             // Pass 1: look for a case that is ready, in random order.
             for (int i : poll) {
                 Case cs = cases.get(i);
@@ -161,18 +179,19 @@ public final class Select {
             if (chosen < 0 && !hasDefault) {
                 w = new Waiter("select");
                 sgs = new Sudog[n];
+                for (int i = 0; i < n; i++) { // every allocation first: a failure must leave no waiter queued
+                    Case cs = cases.get(i);
+                    if (cs.c != null) sgs[i] = new Sudog(w, cs.c, i, cs.send ? cs.value : null);
+                }
                 // In poll order, as Go enqueues in a lock order built from it: of two cases on one
                 // channel, either may be first in its queue, so either may fire.
                 for (int i : poll) {
                     Case cs = cases.get(i);
-                    if (cs.c == null) continue;
-                    Sudog s = new Sudog(w, cs.c, i, cs.send ? cs.value : null);
-                    sgs[i] = s;
-                    (cs.send ? cs.c.sendq : cs.c.recvq).enqueue(s);
+                    if (cs.c != null) (cs.send ? cs.c.sendq : cs.c.recvq).enqueue(sgs[i]);
                 }
             }
         } finally {
-            for (int j = order.length - 1; j >= 0; j--) order[j].lock.unlock();
+            for (int j = locked - 1; j >= 0; j--) order[j].lock.unlock();
         }
         if (chosen >= 0) {
             if (cases.get(chosen).send) {
@@ -196,7 +215,7 @@ public final class Select {
         return fire(fired.caseIndex, fired.success ? fired.elem : null, fired.success);
     }
 
-    private int fire(int i, Object value, boolean ok) {
+    private int fire(int i, Object value, boolean ok) throws InterruptedException {
         Case cs = cases.get(i);
         if (cs.send) {
             if (cs.onSent != null) cs.onSent.run();
@@ -206,7 +225,7 @@ public final class Select {
         return i;
     }
 
-    private int runDefault() {
+    private int runDefault() throws InterruptedException {
         if (onDefault != null) onDefault.run();
         return -1;
     }

@@ -1,5 +1,7 @@
 package dev.jgort.chan;
 
+import dev.jgort.spi.PendingTimers;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -21,6 +23,8 @@ public final class Ticker {
     private ScheduledFuture<?> pending;
     /** lock: bumped by stop/reset, so that a tick already under way for an older period is dropped. */
     private long generation;
+    /** lock: the period and the System.nanoTime() at which the next tick is due. */
+    private long period, nextDue;
 
     private Ticker() {}
 
@@ -41,8 +45,8 @@ public final class Ticker {
         return t;
     }
 
-    /** The channel the ticker sends on (capacity 1). */
-    public Chan<Instant> c() {
+    /** The channel the ticker sends on (Go's {@code t.C}; receive-only; capacity 1). */
+    public RecvChan<Instant> c() {
         return c;
     }
 
@@ -85,19 +89,32 @@ public final class Ticker {
         if (pending != null) {
             pending.cancel(false);
             pending = null;
+            PendingTimers.disarmed();
         }
         c.tryRecv(); // a tick sent but not received yet is stale now
     }
 
     private void schedule(long ns) {
         long gen = generation;
+        period = ns;
+        nextDue = System.nanoTime() + ns;
+        PendingTimers.armed();
         pending = TimerQueue.EXECUTOR.scheduleAtFixedRate(() -> tick(gen), ns, ns, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * One run of the fixed-rate task. After a stall (a GC pause, a slow timer on the shared thread) the
+     * executor runs the missed periods back to back; as Go moves {@code when} past the missed periods,
+     * only the first of them ticks and the next tick is due on the period's grid after now.
+     */
     private void tick(long gen) {
         lock.lock();
         try {
-            if (gen == generation) c.trySend(Instant.now()); // full: the receiver is behind; drop the tick
+            if (gen != generation) return;
+            long now = System.nanoTime();
+            if (now - nextDue < 0) return; // a catch-up run of a period already ticked
+            nextDue += period * (1 + (now - nextDue) / period);
+            c.trySend(Instant.now()); // full: the receiver is behind; drop the tick
         } finally {
             lock.unlock();
         }

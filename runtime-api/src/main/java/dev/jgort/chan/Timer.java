@@ -1,5 +1,7 @@
 package dev.jgort.chan;
 
+import dev.jgort.spi.PendingTimers;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -14,7 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>{@link #after(Duration)} is Go's {@code time.After}, for timeouts in a {@link Select}. Each call
  * schedules a timer that stays queued until it fires; in a loop with a long timeout, prefer one
- * {@code Timer} and {@link #reset}.
+ * {@code Timer} and {@link #reset}. While a timer is armed, jgort reports no deadlock (as Go's
+ * {@code checkdead}): its firing will wake whoever waits for it.
  */
 public final class Timer {
     private final Chan<Instant> c = Chan.make(1);
@@ -41,19 +44,20 @@ public final class Timer {
     }
 
     /** A channel that receives the time once after {@code d}: Go's {@code time.After}. */
-    public static Chan<Instant> after(Duration d) {
+    public static RecvChan<Instant> after(Duration d) {
         return start(d).c;
     }
 
-    /** The channel the timer sends on (capacity 1). */
-    public Chan<Instant> c() {
+    /** The channel the timer sends on (Go's {@code t.C}; receive-only; capacity 1). */
+    public RecvChan<Instant> c() {
         return c;
     }
 
     /**
-     * Stops the timer: Go's {@code Timer.Stop}. Returns true if this call stopped it, false if it had
-     * already fired or been stopped. Either way no value is received from {@link #c()} afterwards
-     * until a {@link #reset}.
+     * Stops the timer: Go's {@code Timer.Stop}. Returns true if this call stopped it before its value
+     * was received (as in Go 1.23, a value sent but not yet received counts as not delivered: it is
+     * dropped), false if it had been received or the timer was already stopped. Either way no value
+     * is received from {@link #c()} afterwards until a {@link #reset}.
      */
     public boolean stop() {
         lock.lock();
@@ -65,8 +69,8 @@ public final class Timer {
     }
 
     /**
-     * Makes the timer fire after {@code d} from now: Go's {@code Timer.Reset}. Returns true if the
-     * timer had been active. A value from before the call is never received after it.
+     * Makes the timer fire after {@code d} from now: Go's {@code Timer.Reset}. Returns what
+     * {@link #stop()} would have. A value from before the call is never received after it.
      */
     public boolean reset(Duration d) {
         Objects.requireNonNull(d, "duration");
@@ -86,22 +90,25 @@ public final class Timer {
         if (active) {
             pending.cancel(false);
             pending = null;
+            PendingTimers.disarmed();
         }
-        c.tryRecv(); // a value that fired but was not received yet is stale now
-        return active;
+        boolean unreceived = c.tryRecv() != null; // fired but not received: stale now, and not delivered
+        return active || unreceived;
     }
 
     private void arm(Duration d) {
         long gen = generation;
+        PendingTimers.armed();
         pending = TimerQueue.EXECUTOR.schedule(() -> fire(gen), Math.max(0, TimerQueue.nanos(d)), TimeUnit.NANOSECONDS);
     }
 
     private void fire(long gen) {
         lock.lock();
         try {
-            if (gen != generation) return;
+            if (gen != generation) return; // stopped or reset meanwhile (and counted as disarmed there)
             pending = null;
-            c.trySend(Instant.now()); // cannot fail: disarm drained the only slot
+            c.trySend(Instant.now()); // cannot fail: disarm drained the only slot, and c is receive-only outside
+            PendingTimers.disarmed();
         } finally {
             lock.unlock();
         }

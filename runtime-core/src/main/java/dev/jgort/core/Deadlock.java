@@ -1,5 +1,7 @@
 package dev.jgort.core;
 
+import dev.jgort.spi.PendingTimers;
+
 /**
  * Go's {@code checkdead}, for {@code close()}: are all remaining goroutines asleep with nothing that
  * could wake them? Go knows every waker (channels, timers, the netpoller); jgort cannot see a
@@ -11,11 +13,12 @@ final class Deadlock {
 
     /**
      * True when goroutines remain and every one is parked without a timeout (or blocked on a monitor),
-     * no G is running or runnable, and no M runs a G.
+     * no G is running or runnable, no M runs a G, and no timer is armed.
      */
     static boolean allAsleep(Sched s) {
         int live = s.numGoroutine();
         if (live <= 0) return false;
+        if (PendingTimers.count() > 0) return false; // Go's checkdead: a pending timer will wake someone
         if (s.runq.size() != 0) return false;
         for (P pp : s.allp) {
             if (!pp.runq.isEmpty()) return false;

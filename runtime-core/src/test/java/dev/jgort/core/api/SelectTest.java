@@ -6,7 +6,9 @@ import dev.jgort.api.Goroutine;
 import dev.jgort.chan.Chan;
 import dev.jgort.chan.ClosedChanException;
 import dev.jgort.chan.Received;
+import dev.jgort.chan.RecvChan;
 import dev.jgort.chan.Select;
+import dev.jgort.chan.SendChan;
 import dev.jgort.core.api.GoTestSupport.Failures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -565,6 +567,24 @@ class SelectTest {
             assertFalse(a.trySend(1), "a stale receiver on a");
             assertFalse(b.trySend(1), "a stale receiver on b");
             assertNull(c.tryRecv(), "a stale sender on c");
+        }
+    }
+
+    // Go: `case v := <-in: out <- v`: a handler may block on another channel, and its receiver gets
+    // the value; in and out are seen only through their directional types.
+    @Test
+    void handlerMayBlockOnAnotherChannel_forwardingTheValue() throws Exception {
+        try (GoRuntime rt = start(2)) {
+            Failures f = new Failures();
+            Chan<String> inChan = Chan.make(), outChan = Chan.make();
+            RecvChan<String> in = inChan;
+            SendChan<String> out = outChan;
+            Goroutine forwarder = f.go(rt, () -> new Select().recv(in, out::send).select());
+            Goroutine sender = f.go(rt, () -> inChan.send("hop"));
+            assertEquals("hop", inGoroutine(rt, outChan::recv));
+            assertJoined(forwarder);
+            assertJoined(sender);
+            f.check();
         }
     }
 

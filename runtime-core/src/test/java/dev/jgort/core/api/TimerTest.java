@@ -2,6 +2,7 @@ package dev.jgort.core.api;
 
 import dev.jgort.api.GoRuntime;
 import dev.jgort.chan.Chan;
+import dev.jgort.chan.RecvChan;
 import dev.jgort.chan.Select;
 import dev.jgort.chan.Ticker;
 import dev.jgort.chan.Timer;
@@ -13,8 +14,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.jgort.core.api.GoTestSupport.awaitOutside;
+import static dev.jgort.core.api.GoTestSupport.config;
 import static dev.jgort.core.api.GoTestSupport.inGoroutine;
 import static dev.jgort.core.api.GoTestSupport.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +40,7 @@ class TimerTest {
     @Test
     void after_firesAndIsReceived() throws Exception {
         try (GoRuntime rt = start(2)) {
-            Chan<Instant> c = Timer.after(Duration.ofMillis(1));
+            RecvChan<Instant> c = Timer.after(Duration.ofMillis(1));
             assertEquals(1, c.cap(), "a timer's channel holds one value");
             Instant fired = inGoroutine(rt, c::recv);
             assertNotNull(fired);
@@ -84,25 +87,48 @@ class TimerTest {
     }
 
     // Go 1.23: after Stop returns, no value from before the call is received, even when the timer had
-    // fired and its value was waiting in the channel. (The firing is observed by polling len(), not by
-    // sleeping.)
+    // fired and its value was waiting in the channel; that value was never delivered, so Stop reports
+    // true (and the idiom `if !t.Stop() { <-t.C }` cannot hang). (The firing is observed by polling
+    // len(), not by sleeping.)
     @Test
-    void stop_afterFiringBeforeReceive_returnsFalseAndDropsTheStaleValue() {
+    void stop_afterFiringBeforeReceive_returnsTrueAndDropsTheStaleValue() {
         Timer t = Timer.start(Duration.ZERO);
         awaitOutside(() -> t.c().len() == 1, "the timer to fire");
-        assertFalse(t.stop(), "stop() of a timer that has fired");
+        assertTrue(t.stop(), "stop() of a timer whose value was not received yet");
+        assertFalse(t.stop(), "stop() of a stopped timer");
         assertNull(t.c().tryRecv(), "a stale value survived stop()");
         assertEquals(0, t.c().len());
     }
 
     // Go 1.23: the same for Reset: after it returns, the stale value is gone; the timer is active again.
     @Test
-    void reset_afterFiringBeforeReceive_returnsFalseAndDropsTheStaleValue() {
+    void reset_afterFiringBeforeReceive_returnsTrueAndDropsTheStaleValue() {
         Timer t = Timer.start(Duration.ZERO);
         awaitOutside(() -> t.c().len() == 1, "the timer to fire");
-        assertFalse(t.reset(Duration.ofHours(1)), "reset() of a timer that has fired");
+        assertTrue(t.reset(Duration.ofHours(1)), "reset() of a timer whose value was not received yet");
         assertNull(t.c().tryRecv(), "a stale value survived reset()");
         assertTrue(t.stop(), "reset() made the timer active again");
+    }
+
+    // Go's checkdead: while a timer is pending, goroutines waiting for it are not deadlocked.
+    @Test
+    void goroutineWaitingForAPendingTimer_isNoDeadlock() throws Exception {
+        AtomicReference<Instant> got = new AtomicReference<>();
+        GoRuntime rt = GoRuntime.start(config(1).withDeadlockGrace(Duration.ofMillis(50)));
+        try {
+            RecvChan<Instant> c = Timer.after(Duration.ofMillis(500));
+            rt.go(() -> {
+                try {
+                    got.set(c.recv());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            rt.close(); // waits for the goroutine: the timer wakes it, no DeadlockException before
+        } finally {
+            rt.shutdownNow();
+        }
+        assertNotNull(got.get());
     }
 
     // Go: NewTimer with a negative duration fires at once.
