@@ -64,6 +64,8 @@ public final class Chan<T> implements RecvChan<T>, SendChan<T> {
     private boolean closed;
     /** lock: parked receivers and senders. */
     final WaitQueue recvq = new WaitQueue(), sendq = new WaitQueue();
+    /** The timer or ticker that sends on this channel, or null; set once, at its creation. */
+    volatile TimerSource timer;
 
     private Chan(int capacity) {
         buf = new Object[capacity];
@@ -178,6 +180,7 @@ public final class Chan<T> implements RecvChan<T>, SendChan<T> {
             r = sendLocked(v);
             if (r == null) {
                 sg = new Sudog(new Waiter("chan send"), this, -1, v);
+                sg.waiter.waitingOn(sg);
                 sendq.enqueue(sg);
             }
         } finally {
@@ -269,6 +272,7 @@ public final class Chan<T> implements RecvChan<T>, SendChan<T> {
             r = recvLocked();
             if (r == BLOCK) {
                 sg = new Sudog(new Waiter("chan receive"), this, -1, null);
+                sg.waiter.waitingOn(sg);
                 recvq.enqueue(sg);
             }
         } finally {

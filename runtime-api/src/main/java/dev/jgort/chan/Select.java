@@ -185,6 +185,7 @@ public final class Select {
                 }
                 // In poll order, as Go enqueues in a lock order built from it: of two cases on one
                 // channel, either may be first in its queue, so either may fire.
+                w.waitingOn(sgs);
                 for (int i : poll) {
                     Case cs = cases.get(i);
                     if (cs.c != null) (cs.send ? cs.c.sendq : cs.c.recvq).enqueue(sgs[i]);

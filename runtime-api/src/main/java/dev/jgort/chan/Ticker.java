@@ -1,7 +1,5 @@
 package dev.jgort.chan;
 
-import dev.jgort.spi.PendingTimers;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -15,18 +13,25 @@ import java.util.concurrent.locks.ReentrantLock;
  * backlog. After {@link #stop()} or {@link #reset} returns, no tick from before the call is received
  * (Go 1.23).
  */
-public final class Ticker {
+public final class Ticker implements TimerSource {
     private final Chan<Instant> c = Chan.make(1);
     /** Guards {@link #pending} and {@link #generation}; also held while ticking. */
     private final ReentrantLock lock = new ReentrantLock();
-    /** lock: the periodic task, or null when stopped. */
-    private ScheduledFuture<?> pending;
+    /** The periodic task, or null when stopped. Written under the lock; volatile for {@link #armed()}. */
+    private volatile ScheduledFuture<?> pending;
     /** lock: bumped by stop/reset, so that a tick already under way for an older period is dropped. */
     private long generation;
     /** lock: the period and the System.nanoTime() at which the next tick is due. */
     private long period, nextDue;
 
-    private Ticker() {}
+    private Ticker() {
+        c.timer = this;
+    }
+
+    @Override
+    public boolean armed() {
+        return pending != null;
+    }
 
     /**
      * A ticker with the given period: Go's {@code time.NewTicker}.
@@ -89,7 +94,6 @@ public final class Ticker {
         if (pending != null) {
             pending.cancel(false);
             pending = null;
-            PendingTimers.disarmed();
         }
         c.tryRecv(); // a tick sent but not received yet is stale now
     }
@@ -98,7 +102,6 @@ public final class Ticker {
         long gen = generation;
         period = ns;
         nextDue = System.nanoTime() + ns;
-        PendingTimers.armed();
         pending = TimerQueue.EXECUTOR.scheduleAtFixedRate(() -> tick(gen), ns, ns, TimeUnit.NANOSECONDS);
     }
 

@@ -1,7 +1,5 @@
 package dev.jgort.chan;
 
-import dev.jgort.spi.PendingTimers;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -16,19 +14,26 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>{@link #after(Duration)} is Go's {@code time.After}, for timeouts in a {@link Select}. Each call
  * schedules a timer that stays queued until it fires; in a loop with a long timeout, prefer one
- * {@code Timer} and {@link #reset}. While a timer is armed, jgort reports no deadlock (as Go's
- * {@code checkdead}): its firing will wake whoever waits for it.
+ * {@code Timer} and {@link #reset}. A goroutine waiting on an armed timer's channel is not
+ * reported as deadlocked (Go's {@code checkdead} rule): the timer will wake it.
  */
-public final class Timer {
+public final class Timer implements TimerSource {
     private final Chan<Instant> c = Chan.make(1);
     /** Guards {@link #pending} and {@link #generation}; also held while firing. */
     private final ReentrantLock lock = new ReentrantLock();
-    /** lock: the scheduled firing, or null when stopped or fired. */
-    private ScheduledFuture<?> pending;
+    /** The scheduled firing, or null when stopped or fired. Written under the lock; volatile for {@link #armed()}. */
+    private volatile ScheduledFuture<?> pending;
     /** lock: bumped by stop/reset, so that a firing already under way for an older arming is dropped. */
     private long generation;
 
-    private Timer() {}
+    private Timer() {
+        c.timer = this;
+    }
+
+    @Override
+    public boolean armed() {
+        return pending != null;
+    }
 
     /** A timer that fires once after {@code d} (at once if {@code d} is zero or negative): Go's {@code time.NewTimer}. */
     public static Timer start(Duration d) {
@@ -90,7 +95,6 @@ public final class Timer {
         if (active) {
             pending.cancel(false);
             pending = null;
-            PendingTimers.disarmed();
         }
         boolean unreceived = c.tryRecv() != null; // fired but not received: stale now, and not delivered
         return active || unreceived;
@@ -98,7 +102,6 @@ public final class Timer {
 
     private void arm(Duration d) {
         long gen = generation;
-        PendingTimers.armed();
         pending = TimerQueue.EXECUTOR.schedule(() -> fire(gen), Math.max(0, TimerQueue.nanos(d)), TimeUnit.NANOSECONDS);
     }
 
@@ -108,7 +111,6 @@ public final class Timer {
             if (gen != generation) return; // stopped or reset meanwhile (and counted as disarmed there)
             pending = null;
             c.trySend(Instant.now()); // cannot fail: disarm drained the only slot, and c is receive-only outside
-            PendingTimers.disarmed();
         } finally {
             lock.unlock();
         }

@@ -40,6 +40,8 @@ final class Waiter implements WaitReason {
     private volatile int state;
     /** The sudog that fired: written by the claimer before DONE, read by the owner after it. */
     private Sudog fired;
+    /** What the owner waits on (one sudog per case), for {@link #timerPending()}; set before parking. */
+    private volatile Sudog[] waitingOn;
 
     Waiter(String reason) {
         this.reason = reason;
@@ -74,9 +76,27 @@ final class Waiter implements WaitReason {
         return fired;
     }
 
+    /** The owner records the sudogs it is about to park on (null entries are skipped). */
+    void waitingOn(Sudog... sudogs) {
+        waitingOn = sudogs;
+    }
+
     @Override
     public String waitReason() {
         return reason;
+    }
+
+    /** Whether one of the channels waited on belongs to an armed timer or ticker (Go's checkdead rule). */
+    @Override
+    public boolean timerPending() {
+        Sudog[] sgs = waitingOn;
+        if (sgs == null || state != WAITING) return false;
+        for (Sudog s : sgs) {
+            if (s == null) continue;
+            TimerSource t = s.c.timer;
+            if (t != null && t.armed()) return true;
+        }
+        return false;
     }
 
     @Override

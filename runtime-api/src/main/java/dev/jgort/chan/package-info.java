@@ -34,9 +34,9 @@
  *   <li>Timers fire from one shared daemon thread, not from the scheduler's timer heaps. A timer's
  *       channel has capacity 1 ({@code cap()} says 1 where Go 1.23 says 0), with Go 1.23's guarantee
  *       that no stale value is received after {@code stop}/{@code reset}. A {@code Timer.after} timer
- *       stays queued until it fires (Go 1.23 collects unreferenced timers). While any timer or ticker
- *       is armed in the JVM, jgort's deadlock check reports nothing, as Go's {@code checkdead} does
- *       while a timer is pending.</li>
+ *       stays queued until it fires (Go 1.23 collects unreferenced timers). Go's {@code checkdead}
+ *       reports nothing while any timer is pending; jgort's deadlock check is narrower: it does not
+ *       count a goroutine as asleep for good while it waits on an armed timer's or ticker's channel.</li>
  *   <li>Directional channel types are interfaces: {@link dev.jgort.chan.RecvChan} ({@code <-chan T})
  *       and {@link dev.jgort.chan.SendChan} ({@code chan<- T}).</li>
  * </ul>

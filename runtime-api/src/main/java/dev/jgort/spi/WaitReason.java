@@ -9,4 +9,13 @@ package dev.jgort.spi;
 public interface WaitReason {
     /** Go's wait-reason string, e.g. {@code "chan receive"}. */
     String waitReason();
+
+    /**
+     * Whether an armed timer will end this wait (a receive or select on a timer's channel). Go's
+     * {@code checkdead} reports no deadlock while a timer is pending; jgort's deadlock check does not
+     * count a goroutine whose wait says so as asleep for good.
+     */
+    default boolean timerPending() {
+        return false;
+    }
 }

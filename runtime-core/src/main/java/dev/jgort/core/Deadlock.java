@@ -1,6 +1,8 @@
 package dev.jgort.core;
 
-import dev.jgort.spi.PendingTimers;
+import dev.jgort.spi.WaitReason;
+
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Go's {@code checkdead}, for {@code close()}: are all remaining goroutines asleep with nothing that
@@ -13,12 +15,11 @@ final class Deadlock {
 
     /**
      * True when goroutines remain and every one is parked without a timeout (or blocked on a monitor),
-     * no G is running or runnable, no M runs a G, and no timer is armed.
+     * no G is running or runnable, no M runs a G, and none waits on an armed timer's channel.
      */
     static boolean allAsleep(Sched s) {
         int live = s.numGoroutine();
         if (live <= 0) return false;
-        if (PendingTimers.count() > 0) return false; // Go's checkdead: a pending timer will wake someone
         if (s.runq.size() != 0) return false;
         for (P pp : s.allp) {
             if (!pp.runq.isEmpty()) return false;
@@ -32,6 +33,8 @@ final class Deadlock {
             if (gp.status() != G.WAITING) return false;
             Thread.State ts = gp.thread.getState();
             if (ts != Thread.State.WAITING && ts != Thread.State.BLOCKED) return false; // a timed wait ends
+            // Waiting on an armed timer's channel: the timer will wake it (Go's checkdead: timers pending).
+            if (LockSupport.getBlocker(gp.thread) instanceof WaitReason r && r.timerPending()) return false;
             asleep++;
         }
         return asleep == live;

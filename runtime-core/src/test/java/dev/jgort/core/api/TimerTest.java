@@ -1,6 +1,8 @@
 package dev.jgort.core.api;
 
+import dev.jgort.api.DeadlockException;
 import dev.jgort.api.GoRuntime;
+import dev.jgort.api.Goroutine;
 import dev.jgort.chan.Chan;
 import dev.jgort.chan.RecvChan;
 import dev.jgort.chan.Select;
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.jgort.core.api.GoTestSupport.awaitOutside;
+import static dev.jgort.core.api.GoTestSupport.awaitParked;
 import static dev.jgort.core.api.GoTestSupport.config;
 import static dev.jgort.core.api.GoTestSupport.inGoroutine;
 import static dev.jgort.core.api.GoTestSupport.start;
@@ -129,6 +132,28 @@ class TimerTest {
             rt.shutdownNow();
         }
         assertNotNull(got.get());
+    }
+
+    // An armed timer nobody waits on does not hide a deadlock elsewhere.
+    @Test
+    void armedTimerNobodyWaitsOn_doesNotHideADeadlock() throws Exception {
+        Timer unrelated = Timer.start(Duration.ofHours(1));
+        GoRuntime rt = GoRuntime.start(config(1).withDeadlockGrace(Duration.ofMillis(50)));
+        try {
+            Chan<Integer> never = Chan.make();
+            Goroutine g = rt.go(() -> {
+                try {
+                    never.recv();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            awaitParked(g, "chan receive");
+            assertThrows(DeadlockException.class, rt::close);
+        } finally {
+            rt.shutdownNow();
+            unrelated.stop();
+        }
     }
 
     // Go: NewTimer with a negative duration fires at once.
