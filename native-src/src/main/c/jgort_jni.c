@@ -35,6 +35,14 @@ typedef struct start_record {
 
 static JavaVM *the_vm;
 static jmethodID runnable_run;
+static jclass callbacks_class;           /* global ref: dev.jgort.jni.NativeCallbacks */
+static jmethodID callbacks_invoke;       /* static int invoke(long id, long arg, long resultAddress) */
+static jmethodID callbacks_thread_exit;  /* static void threadExit() */
+
+/* A callback thread's own TLS slot, once it is bound to an extra M. */
+static _Thread_local jgort_tls callback_tls;
+/* Whether jgort_invoke attached the calling thread (then it detaches it when the thread exits). */
+static _Thread_local int attached_for_callbacks;
 
 /* The TLS slot of the M the calling thread is; NULL on other threads. */
 static _Thread_local jgort_tls *current_tls;
@@ -65,6 +73,64 @@ static void *m_thread_main(void *arg) {
     (*the_vm)->DetachCurrentThread(the_vm);
     current_tls = NULL;
     return NULL;
+}
+
+/* Go's dropm, from the thread-exit hook of a thread jgort_invoke attached: give back its extra Ms, detach. */
+static void callback_thread_exit(void) {
+    JNIEnv *env;
+    current_tls = NULL;
+    if (!attached_for_callbacks) return;
+    attached_for_callbacks = 0;
+    if ((*the_vm)->GetEnv(the_vm, (void **) &env, JNI_VERSION_21) != JNI_OK) return;
+    (*env)->CallStaticVoidMethod(env, callbacks_class, callbacks_thread_exit);
+    if ((*env)->ExceptionCheck(env)) {
+        (*env)->ExceptionDescribe(env);
+        (*env)->ExceptionClear(env);
+    }
+    (*the_vm)->DetachCurrentThread(the_vm);
+}
+
+JGORT_API int jgort_invoke(int64_t id, int64_t arg, int64_t *result) {
+    if (the_vm == NULL || callbacks_invoke == NULL) return JGORT_ERR_NOT_RUNNING;
+    JNIEnv *env = NULL;
+    jint rc = (*the_vm)->GetEnv(the_vm, (void **) &env, JNI_VERSION_21);
+    if (rc == JNI_EDETACHED) {
+        /* A thread the JVM does not know: attach it once; it stays attached (and keeps its extra M)
+         * until it exits, when the hook gives both back. */
+        JavaVMAttachArgs args = {JNI_VERSION_21, "jgort-callback-thread", NULL};
+        if ((*the_vm)->AttachCurrentThreadAsDaemon(the_vm, (void **) &env, &args) != JNI_OK) return JGORT_ERR_ATTACH;
+        if (jgort_os_on_thread_exit(callback_thread_exit) != 0) {
+            (*the_vm)->DetachCurrentThread(the_vm);
+            return JGORT_ERR_ATTACH;
+        }
+        attached_for_callbacks = 1;
+    } else if (rc != JNI_OK) {
+        return JGORT_ERR_ATTACH;
+    }
+    jint status = (*env)->CallStaticIntMethod(env, callbacks_class, callbacks_invoke, (jlong) id, (jlong) arg,
+                                              (jlong) (intptr_t) result);
+    if ((*env)->ExceptionCheck(env)) {
+        /* NativeCallbacks.invoke catches everything; an exception here is a bug worth seeing. */
+        (*env)->ExceptionDescribe(env);
+        (*env)->ExceptionClear(env);
+        return JGORT_ERR_CALLBACK_THREW;
+    }
+    return status;
+}
+
+/* NativeThreads.bindCallbackThread(long mId): jgort_current_m() on this callback thread returns mId. */
+static void JNICALL bind_callback_thread(JNIEnv *env, jclass cls, jlong m_id) {
+    (void) env;
+    (void) cls;
+    callback_tls.m_id = m_id;
+    current_tls = &callback_tls;
+}
+
+/* NativeThreads.invokeAddress(): the address of jgort_invoke, to hand to native libraries. */
+static jlong JNICALL invoke_address(JNIEnv *env, jclass cls) {
+    (void) env;
+    (void) cls;
+    return (jlong) (intptr_t) &jgort_invoke;
 }
 
 /* NativeThreads.allocTls(long mId): a TLS slot for an M, freed by freeTls. 0 if out of memory. */
@@ -175,6 +241,8 @@ static JNINativeMethod methods[] = {
     {"currentM", "()J", (void *) current_m},
     {"errorText", "(I)Ljava/lang/String;", (void *) error_text},
     {"pageSize", "()J", (void *) page_size},
+    {"bindCallbackThread", "(J)V", (void *) bind_callback_thread},
+    {"invokeAddress", "()J", (void *) invoke_address},
 };
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
@@ -188,5 +256,12 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
     jclass natives = (*env)->FindClass(env, "dev/jgort/jni/NativeThreads");
     if (natives == NULL || runnable_run == NULL) return JNI_ERR;
     if ((*env)->RegisterNatives(env, natives, methods, (jint) (sizeof methods / sizeof methods[0])) != 0) return JNI_ERR;
+    jclass callbacks = (*env)->FindClass(env, "dev/jgort/jni/NativeCallbacks");
+    if (callbacks == NULL) return JNI_ERR;
+    callbacks_invoke = (*env)->GetStaticMethodID(env, callbacks, "invoke", "(JJJ)I");
+    callbacks_thread_exit = (*env)->GetStaticMethodID(env, callbacks, "threadExit", "()V");
+    if (callbacks_invoke == NULL || callbacks_thread_exit == NULL) return JNI_ERR;
+    callbacks_class = (*env)->NewGlobalRef(env, callbacks);
+    if (callbacks_class == NULL) return JNI_ERR;
     return JNI_VERSION_21;
 }

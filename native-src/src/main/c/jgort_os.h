@@ -38,6 +38,12 @@ void jgort_os_event_signal(jgort_os_event *e);
 void jgort_os_event_wait(jgort_os_event *e);
 void jgort_os_event_free(jgort_os_event *e);
 
+/*
+ * Makes the calling thread run fn() once when it exits (Go: the pthread key destructor that calls
+ * dropm). Calling it again on the same thread does nothing more. fn is the same for every thread.
+ */
+int jgort_os_on_thread_exit(void (*fn)(void));
+
 /* A text for an error code (strerror). */
 const char *jgort_os_strerror(int err, char *buf, size_t len);
 

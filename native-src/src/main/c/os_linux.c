@@ -120,6 +120,29 @@ void jgort_os_event_free(jgort_os_event *e) {
     free(e);
 }
 
+static pthread_key_t exit_key;
+static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
+static void (*exit_fn)(void);
+static int exit_key_err;
+
+static void run_exit_fn(void *value) {
+    (void) value;
+    exit_fn();
+}
+
+static void make_exit_key(void) {
+    exit_key_err = pthread_key_create(&exit_key, run_exit_fn);
+}
+
+int jgort_os_on_thread_exit(void (*fn)(void)) {
+    exit_fn = fn;
+    pthread_once(&exit_key_once, make_exit_key);
+    if (exit_key_err != 0) return exit_key_err;
+    if (pthread_getspecific(exit_key) != NULL) return 0;
+    /* Any non-NULL value: glibc runs the destructor of a key whose value is non-NULL at thread exit. */
+    return pthread_setspecific(exit_key, (void *) 1);
+}
+
 const char *jgort_os_strerror(int err, char *buf, size_t len) {
     /* GNU strerror_r may return a static string instead of filling buf. */
     return strerror_r(err, buf, len);

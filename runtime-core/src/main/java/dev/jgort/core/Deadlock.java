@@ -25,7 +25,7 @@ final class Deadlock {
             if (!pp.runq.isEmpty()) return false;
         }
         for (M mp : s.allmSnapshot()) {
-            if (mp.curg != null) return false;
+            if (mp.running()) return false;
         }
         int asleep = 0;
         for (G gp : s.allgs) {

@@ -6,6 +6,7 @@ import dev.jgort.api.Goroutine;
 import dev.jgort.api.RuntimeConfig;
 import dev.jgort.api.RuntimeStats;
 import dev.jgort.api.WorldStop;
+import dev.jgort.spi.ExtraMs;
 import dev.jgort.spi.ThreadBackend;
 
 import java.util.Objects;
@@ -19,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /** The {@link GoRuntime} of runtime-core: the public face of one {@link Sched}. */
-final class JgortRuntime implements GoRuntime {
+final class JgortRuntime implements GoRuntime, ExtraMs {
     private static final long CLOSE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long M_EXIT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long REAP_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
@@ -236,6 +237,21 @@ final class JgortRuntime implements GoRuntime {
         } finally {
             sched.closeWaiter = null;
         }
+    }
+
+    @Override
+    public long callback(java.util.function.LongUnaryOperator fn, long arg) {
+        return sched.cgocallback(fn, arg);
+    }
+
+    @Override
+    public void dropm() {
+        sched.dropmCurrent();
+    }
+
+    @Override
+    public long currentMId() {
+        return sched.currentMId();
     }
 
     @Override

@@ -42,6 +42,13 @@ final class M {
     /** Blocked on its note (for traces). */
     volatile boolean blocked;
 
+    /** Go's {@code m.isextra}: made for threads the runtime did not create ({@code needm}). */
+    boolean extra;
+    /** Link in the extra-M list; guarded by that list's lock (the head CAS'd to a marker). */
+    M extraLink;
+    /** An extra M running a callback with a P (sysmon may take the P if the callback blocks). */
+    volatile boolean incallback;
+
     /**
      * Who may use {@link #p} right now (0 free, 1 taken). The M holds it whenever it runs scheduler code
      * and releases it only while a G is mounted ({@code cont.run()}); scheduler code that runs inside
@@ -53,6 +60,11 @@ final class M {
     @SuppressWarnings("unused") private volatile int pLock = 1;
     /** Set by sysmon (holding pLock) when it took this M's P from its stuck G; cleared by the M. */
     boolean pStolen;
+
+    /** Whether a goroutine or a callback runs on this M right now. */
+    boolean running() {
+        return curg != null || incallback;
+    }
 
     private static final VarHandle PLOCK;
     static {

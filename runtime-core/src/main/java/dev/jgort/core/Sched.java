@@ -6,6 +6,7 @@ import dev.jgort.spi.StackChoice;
 import dev.jgort.spi.ThreadBackend;
 import dev.jgort.spi.ThreadStart;
 import dev.jgort.spi.ThreadStartException;
+import dev.jgort.spi.TlsSlot;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -13,12 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The scheduler: Go's {@code schedt} and the functions of {@code proc.go} that move Gs, Ms and Ps.
@@ -74,6 +78,7 @@ final class Sched implements LocalRunQueue.Overflow {
     int nmidlelocked;                // lock: locked Ms waiting for their G
     private long mnext;              // lock: the next M id; also the number of Ms ever made
     long nmfreed;                    // lock: Ms that exited
+    long nmextra;                    // lock: extra Ms made (for callbacks; not counted by mcount/maxmcount)
     private M freem;                 // lock: exited Ms whose records wait for the thread to end
     private P pidle;                 // lock: idle Ps, linked by link
     final List<M> allm = new ArrayList<>(); // lock
@@ -153,6 +158,8 @@ final class Sched implements LocalRunQueue.Overflow {
         this.stealOrder = new RandomOrder(config.maxProcs());
         this.idleTimeoutNanos = config.idleThreadTimeout().toNanos();
         this.sysmon = new Sysmon(this);
+        this.extraLocked = new M(this, -1, new G0(-1, "extra-M list lock", new StackChoice(StackChoice.Kind.OS_PROVIDED, 0)),
+                new TlsSlot(0));
         lock.lock();
         try {
             P[] ps = allp;
@@ -865,6 +872,11 @@ final class Sched implements LocalRunQueue.Overflow {
     /** @return the P to hand off now (entersyscallblock), or null */
     private P entersyscallLocked(G gp, M mp, boolean block) {
         gp.casRunningSyscall(G.RUNNING, G.SYSCALL);
+        return entersyscallP(mp, block);
+    }
+
+    /** {@link #entersyscallLocked}'s part for the P (also an extra M's return to C). Holding pLock. */
+    private P entersyscallP(M mp, boolean block) {
         P pp = mp.p;
         pp.syscalltick++;
         if (pp.runSafePointFn != 0) runSafePointFn(pp);
@@ -971,7 +983,7 @@ final class Sched implements LocalRunQueue.Overflow {
         if (!mp.tryLockP()) return false;
         boolean took = false;
         try {
-            if (mp.p == pp && pp.m == mp && pp.status == P.RUNNING && pp.schedtick == schedtick && mp.curg != null) {
+            if (mp.p == pp && pp.m == mp && pp.status == P.RUNNING && pp.schedtick == schedtick && mp.running()) {
                 mp.p = null;
                 pp.m = null;
                 pp.status = P.IDLE;
@@ -1344,7 +1356,7 @@ final class Sched implements LocalRunQueue.Overflow {
             try {
                 allm.remove(mp);
                 nmfreed++;
-                have = mnext - nmfreed;
+                have = mnext - nmfreed - nmextra;
             } finally {
                 lock.unlock();
             }
@@ -1389,7 +1401,7 @@ final class Sched implements LocalRunQueue.Overflow {
         try {
             sweepFreem();
             long id = mnext++;
-            if (mnext - nmfreed > config.maxThreads()) { // checkmcount
+            if (mnext - nmfreed - nmextra > config.maxThreads()) { // checkmcount: extra Ms do not count
                 mnext--;
                 throw new IllegalStateException("runtime: program exceeds " + config.maxThreads()
                         + "-thread limit (thread exhaustion): raise it with RuntimeConfig.withMaxThreads");
@@ -1470,11 +1482,197 @@ final class Sched implements LocalRunQueue.Overflow {
         }
     }
 
+    // =================================================================================================
+    // Extra Ms: callbacks from threads the runtime did not create (needm, cgocallback, dropm)
+    // =================================================================================================
+
+    /**
+     * Go's {@code extraM}: the list of spare extra Ms, linked through {@link M#extraLink}. Its lock is
+     * the head itself: whoever swaps the head for {@link #extraLocked} by CAS owns the list until it
+     * stores a head again ({@code lockextra} / {@code unlockextra}).
+     */
+    private final AtomicReference<M> extraM = new AtomicReference<>();
+    private final M extraLocked;
+    /** Go's {@code extraMWaiters}: threads waiting in needm for an extra M; newextram makes as many. */
+    private final AtomicInteger extraMWaiters = new AtomicInteger();
+    /** Go's {@code sched.needextram}: the last spare was taken; the callback that took it makes another. */
+    private volatile boolean needextram;
+    private final AtomicBoolean extraMsStarted = new AtomicBoolean();
+
+    /** Go's {@code lockextra}: takes the list; with {@code nilokay} false, waits until it is non-empty. */
+    private M lockextra(boolean nilokay) {
+        boolean waiting = false;
+        while (true) {
+            M old = extraM.get();
+            if (old == extraLocked) {
+                Thread.yield(); // Go: osyield; the holder is a few instructions from unlocking
+                continue;
+            }
+            if (old == null && !nilokay) {
+                if (!waiting) {
+                    extraMWaiters.incrementAndGet(); // the callback that took the last one makes ours
+                    waiting = true;
+                }
+                Thread.yield();
+                continue;
+            }
+            if (extraM.compareAndSet(old, extraLocked)) return old;
+        }
+    }
+
+    private void unlockextra(M head) {
+        extraM.set(head);
+    }
+
+    /** Go's {@code oneNewExtraM}: an M record for a foreign thread, put on the extra list. */
+    private void oneNewExtraM() {
+        M mp;
+        lock.lock();
+        try {
+            long id = mnext++;
+            nmextra++;
+            G0 g0 = new G0(id, "jgort" + runtimeId + "-extram" + id, new StackChoice(StackChoice.Kind.OS_PROVIDED, 0));
+            mp = new M(this, id, g0, new TlsSlot(0));
+            mp.extra = true;
+            allm.add(mp);
+        } finally {
+            lock.unlock();
+        }
+        mp.unlockP(); // nobody runs scheduler code on it until a thread binds it
+        mp.extraLink = lockextra(true);
+        unlockextra(mp);
+    }
+
+    /** Go's {@code newextram}: one extra M per waiter, or one if the list is empty. */
+    private void newextram() {
+        int c = extraMWaiters.getAndSet(0);
+        if (c > 0) {
+            for (int i = 0; i < c; i++) oneNewExtraM();
+        } else if (extraM.get() == null) {
+            oneNewExtraM();
+        }
+    }
+
+    /**
+     * Go's {@code needm}: binds an extra M to the calling thread, which keeps it until {@link #dropm}.
+     * Always leaves a spare behind: taking the last one makes the callback create another.
+     */
+    private M needm(Thread t) {
+        if (extraMsStarted.compareAndSet(false, true)) oneNewExtraM(); // Go makes the first at start-up
+        reapDeadForeignThreads();
+        M mp = lockextra(false);
+        M next = mp.extraLink;
+        mp.extraLink = null;
+        if (next == null) needextram = true;
+        unlockextra(next);
+        mp.thread = t;
+        foreignCarriers.put(t, mp);
+        return mp;
+    }
+
+    /**
+     * Go's {@code dropm}: the thread {@code mp} is bound to is ending. A P it left in {@code _Psyscall}
+     * after its last callback goes to work elsewhere; the M goes back on the extra list.
+     */
+    private void dropm(M mp) {
+        Thread t = mp.thread;
+        // The binding is removed once: two needm calls reaping the same dead thread drop its M once.
+        if (t == null || !foreignCarriers.remove(t, mp)) return;
+        mp.thread = null;
+        P oldp = mp.oldp;
+        mp.oldp = null;
+        if (oldp != null && oldp.status == P.SYSCALL && oldp.casStatus(P.SYSCALL, P.IDLE)) handoffp(oldp);
+        mp.extraLink = lockextra(true);
+        unlockextra(mp);
+    }
+
+    /** The extra M bound to the calling thread, or null. */
+    private M boundExtraM(Thread t) {
+        M mp = foreignCarriers.get(t);
+        return mp != null && mp.extra ? mp : null;
+    }
+
+    /**
+     * Threads the JVM made and ends itself (not attached by jgort, so no exit hook tells us): their
+     * extra Ms are dropped once they are seen dead.
+     */
+    private void reapDeadForeignThreads() {
+        for (M mp : foreignCarriers.values()) {
+            Thread t = mp.thread;
+            if (mp.extra && t != null && !t.isAlive()) dropm(mp);
+        }
+    }
+
+    /** See {@link dev.jgort.spi.ExtraMs#callback}. */
+    long cgocallback(LongUnaryOperator fn, long arg) {
+        if (stopped) throw new RejectedExecutionException("jgort runtime " + runtimeId + " has stopped: callbacks are refused");
+        G gp = JgortProvider.currentG();
+        if (gp != null && gp.sched == this) {
+            // Native code called by one of our goroutines calls back: the goroutine's own M, no needm.
+            boolean insyscall = gp.syscallDepth > 0;
+            if (insyscall) gp.exitsyscall();
+            try {
+                return fn.applyAsLong(arg);
+            } finally {
+                if (insyscall) gp.entersyscall(false);
+            }
+        }
+        Thread t = Thread.currentThread();
+        M mp = boundExtraM(t);
+        if (mp == null) mp = needm(t);
+        // exitsyscall: the callback needs a P, as a goroutine returning from a system call.
+        mp.lockP();
+        try {
+            P oldp = mp.oldp;
+            mp.oldp = null;
+            if (!exitsyscallfast(mp, oldp)) acquirepPinned(mp);
+            mp.p.syscalltick++;
+            mp.runs++;
+            mp.incallback = true;
+        } finally {
+            mp.unlockP(); // free while fn runs: its go() uses this P's runnext; sysmon may take a blocked P
+        }
+        if (needextram) {
+            needextram = false;
+            newextram();
+        }
+        try {
+            return fn.applyAsLong(arg);
+        } finally {
+            // entersyscall: back to C, the P waits in _Psyscall for this thread's next callback.
+            P handoff = null;
+            mp.lockP();
+            try {
+                mp.incallback = false;
+                if (mp.pStolen) { // sysmon took the P while the callback was blocked
+                    mp.pStolen = false;
+                    oversubscribed.decrementAndGet();
+                }
+                if (mp.p != null) handoff = entersyscallP(mp, false);
+            } finally {
+                mp.unlockP();
+            }
+            if (handoff != null) handoffp(handoff);
+        }
+    }
+
+    /** See {@link dev.jgort.spi.ExtraMs#dropm}. */
+    void dropmCurrent() {
+        M mp = boundExtraM(Thread.currentThread());
+        if (mp != null) dropm(mp);
+    }
+
+    /** The id of the M the calling thread is or runs on, or -1. */
+    long currentMId() {
+        M mp = currentM();
+        return mp != null ? mp.id : -1;
+    }
+
     /** Go's {@code mcount}: Ms alive. */
     int mcount() {
         lock.lock();
         try {
-            return (int) (mnext - nmfreed);
+            return (int) (mnext - nmfreed - nmextra);
         } finally {
             lock.unlock();
         }

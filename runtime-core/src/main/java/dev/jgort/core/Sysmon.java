@@ -127,7 +127,7 @@ final class Sysmon implements Runnable {
     private boolean takeIfStuck(P pp, int schedtick, long stuck, long now) {
         if (sched.oversubscribed.get() >= sched.config.maxOversubscription()) return false;
         M mp = pp.m;
-        if (mp == null || mp.curg == null) return false;
+        if (mp == null || !mp.running()) return false;
         Thread carrier = mp.thread;
         if (carrier == null) return false;
         boolean blocked = switch (carrier.getState()) {

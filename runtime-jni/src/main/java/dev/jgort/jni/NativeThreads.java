@@ -37,4 +37,10 @@ final class NativeThreads {
     static native String errorText(int errno);
 
     static native long pageSize();
+
+    /** Makes {@code jgort_current_m()} on the calling (callback) thread return {@code mId}. */
+    static native void bindCallbackThread(long mId);
+
+    /** The address of {@code jgort_invoke}. */
+    static native long invokeAddress();
 }

@@ -1,0 +1,32 @@
+package dev.jgort.spi;
+
+import java.util.function.LongUnaryOperator;
+
+/**
+ * Callbacks into a runtime from threads it did not create: Go's {@code cgocallback} with
+ * {@code needm} / {@code dropm}. A runtime of runtime-core implements this; runtime-jni's
+ * {@code NativeCallbacks} uses it for {@code jgort_invoke}.
+ */
+public interface ExtraMs {
+
+    /**
+     * Runs {@code fn.applyAsLong(arg)} on the calling thread the way Go runs a callback from C. A
+     * thread that is not one of the runtime's takes an extra M from the extra list ({@code needm}) and
+     * keeps it until {@link #dropm()} (as in Go 1.21+); it then takes a P as a goroutine returning from
+     * a system call would (so callbacks respect GOMAXPROCS, and goroutines they start go to that P),
+     * runs {@code fn}, and leaves the P in {@code _Psyscall} for its next callback (sysmon hands it off
+     * if other work needs it). A goroutine of the runtime (native code it called is calling back)
+     * needs no extra M: it just runs {@code fn}, leaving and re-entering its {@code Go.syscall} if it
+     * is in one.
+     *
+     * @return what {@code fn} returned; whatever it throws passes through
+     * @throws java.util.concurrent.RejectedExecutionException if the runtime has stopped
+     */
+    long callback(LongUnaryOperator fn, long arg);
+
+    /** Go's {@code dropm}: the calling thread is ending; its extra M goes back on the extra list. */
+    void dropm();
+
+    /** The id of the M the calling thread is (its extra M, or the M it runs on), or -1. */
+    long currentMId();
+}

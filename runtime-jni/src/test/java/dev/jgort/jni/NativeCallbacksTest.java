@@ -1,0 +1,266 @@
+package dev.jgort.jni;
+
+import dev.jgort.api.Go;
+import dev.jgort.api.GoRuntime;
+import dev.jgort.api.Goroutine;
+import dev.jgort.api.RuntimeConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Callbacks from native threads jgort did not create (Go's needm / dropm, cgocallback), driven by a
+ * small C library ({@code callers.c}, compiled with gcc here) that calls {@code jgort_invoke} through
+ * the pointer {@link NativeCallbacks#invokeAddress()} gives, as a real native library would.
+ */
+class NativeCallbacksTest {
+    private static final Duration BOUND = Duration.ofSeconds(60);
+    private static Arena arena;
+    /** int64_t run_callers(fn, id, threads, calls_base, calls_step, int *errors, int *last_error) */
+    private static MethodHandle runCallers;
+    /** int call_once(fn, id, arg, int64_t *result) */
+    private static MethodHandle callOnce;
+    private static MemorySegment invoke;
+
+    @BeforeAll
+    @SuppressWarnings("restricted") // loads the test's own native library
+    static void buildCallers() throws Exception {
+        assertNull(NativeLibrary.LOAD_ERROR);
+        Path dir = Files.createTempDirectory("jgort-callers");
+        Path src = dir.resolve("callers.c"), lib = dir.resolve("libcallers.so");
+        try (InputStream in = NativeCallbacksTest.class.getResourceAsStream("/callers.c")) {
+            Files.copy(assertNotNullStream(in), src);
+        }
+        Process gcc = new ProcessBuilder("gcc", "-O2", "-shared", "-fPIC", "-pthread", "-o", lib.toString(), src.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(gcc.getInputStream().readAllBytes());
+        assertTrue(gcc.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS) && gcc.exitValue() == 0, "gcc failed: " + out);
+        arena = Arena.ofShared();
+        SymbolLookup callers = SymbolLookup.libraryLookup(lib, arena);
+        Linker linker = Linker.nativeLinker();
+        runCallers = linker.downcallHandle(callers.find("run_callers").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        callOnce = linker.downcallHandle(callers.find("call_once").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                        ValueLayout.ADDRESS));
+        invoke = MemorySegment.ofAddress(NativeCallbacks.invokeAddress());
+    }
+
+    private static InputStream assertNotNullStream(InputStream in) {
+        assertNotNull(in, "callers.c is a test resource");
+        return in;
+    }
+
+    @AfterAll
+    static void closeArena() {
+        if (arena != null) arena.close();
+    }
+
+    /** The outcome of {@code run_callers}: the sum of results, the failed calls, the last error code. */
+    private record Run(long sum, int errors, int lastError) {}
+
+    private static Run run(long id, int threads, int callsBase, int callsStep) throws Throwable {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errors = a.allocate(ValueLayout.JAVA_INT), last = a.allocate(ValueLayout.JAVA_INT);
+            long sum = (long) runCallers.invokeExact(invoke, id, threads, callsBase, callsStep, errors, last);
+            return new Run(sum, errors.get(ValueLayout.JAVA_INT, 0), last.get(ValueLayout.JAVA_INT, 0));
+        }
+    }
+
+    private static GoRuntime start(int procs) {
+        return GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(procs));
+    }
+
+    /** Sum over k of (calls(k) - 1) * calls(k) / 2, when each call returns its argument. */
+    private static long expectedSum(int threads, int base, int step) {
+        long sum = 0;
+        for (int k = 0; k < threads; k++) {
+            long n = base + (long) k * step;
+            sum += n * (n - 1) / 2;
+        }
+        return sum;
+    }
+
+    /** 64 C threads, 10,000 callbacks each on average, ending at different times: nothing lost. */
+    @Test
+    void manyNativeThreadsCallBackAndExitMidStream() throws Throwable {
+        try (GoRuntime rt = start(2)) {
+            NativeCallbacks cb = NativeCallbacks.of(rt);
+            AtomicInteger calls = new AtomicInteger();
+            long id = cb.register(x -> {
+                calls.incrementAndGet();
+                return x;
+            });
+            int threads = 64, base = 5_000, step = 160; // 5,000 .. 15,080 calls: ~10,000 on average
+            Run r = run(id, threads, base, step);
+            assertEquals(0, r.errors(), "failed calls, last code " + r.lastError());
+            assertEquals(expectedSum(threads, base, step), r.sum());
+            assertEquals((int) (threads * (long) base + (long) step * threads * (threads - 1) / 2), calls.get());
+        }
+    }
+
+    /** Go's TestEnsureBindM: a C thread keeps its extra M (and its one attachment) between callbacks. */
+    @Test
+    void aNativeThreadKeepsItsMAndJavaThreadAcrossCallbacks() throws Throwable {
+        try (GoRuntime rt = start(2)) {
+            NativeCallbacks cb = NativeCallbacks.of(rt);
+            Set<Thread> javaThreads = ConcurrentHashMap.newKeySet();
+            Set<Long> ms = ConcurrentHashMap.newKeySet();
+            long id = cb.register(x -> {
+                javaThreads.add(Thread.currentThread());
+                ms.add(((dev.jgort.spi.ExtraMs) rt).currentMId());
+                return 1;
+            });
+            Run r = run(id, 1, 1_000, 0);
+            assertEquals(0, r.errors());
+            assertEquals(1_000, r.sum());
+            assertEquals(1, javaThreads.size(), "one attach for the thread's life");
+            assertEquals(1, ms.size(), "one extra M for the thread's life: " + ms);
+            assertTrue(ms.iterator().next() >= 0);
+            assertTrue(javaThreads.iterator().next().getName().startsWith("jgort-callback-thread"));
+        }
+    }
+
+    /** Go's TestEnsureDropM: threads that call back and exit give their M back: no M or thread leak. */
+    @Test
+    void exitingNativeThreadsGiveTheirExtraMsBack() throws Throwable {
+        try (GoRuntime rt = start(2)) {
+            NativeCallbacks cb = NativeCallbacks.of(rt);
+            Set<Thread> javaThreads = Collections.synchronizedSet(new HashSet<>());
+            long id = cb.register(x -> {
+                javaThreads.add(Thread.currentThread());
+                return 1;
+            });
+            assertEquals(1, run(id, 1, 1, 0).sum()); // the first extra Ms exist now
+            long madeBefore = rt.stats().threadsCreated();
+            for (int i = 0; i < 200; i++) assertEquals(1, run(id, 1, 1, 0).sum()); // one fresh C thread each time
+            long made = rt.stats().threadsCreated() - madeBefore;
+            assertTrue(made <= 2, "200 short-lived callback threads reuse the extra Ms; " + made + " were made");
+            for (Thread t : javaThreads) {
+                assertTrue(t.join(BOUND), "the JVM's view of an exited C thread must end (detached): " + t);
+            }
+        }
+    }
+
+    /** Callbacks take a P: with GOMAXPROCS 1, at most one runs at a time, whatever the C threads. */
+    @Test
+    void callbacksRespectGomaxprocs() throws Throwable {
+        try (GoRuntime rt = start(1)) {
+            NativeCallbacks cb = NativeCallbacks.of(rt);
+            AtomicInteger running = new AtomicInteger(), maxRunning = new AtomicInteger();
+            long id = cb.register(x -> {
+                int now = running.incrementAndGet();
+                maxRunning.accumulateAndGet(now, Math::max);
+                for (int i = 0; i < 200; i++) Thread.onSpinWait(); // a little work, to overlap if it could
+                running.decrementAndGet();
+                return 1;
+            });
+            Run r = run(id, 8, 500, 0);
+            assertEquals(0, r.errors());
+            assertEquals(4_000, r.sum());
+            assertEquals(1, maxRunning.get(), "two callbacks ran at once on GOMAXPROCS 1");
+        }
+    }
+
+    /** A callback can start goroutines (onto its P), which run once it returns it. */
+    @Test
+    void aCallbackStartsGoroutinesThatRun() throws Throwable {
+        try (GoRuntime rt = start(1)) {
+            NativeCallbacks cb = NativeCallbacks.of(rt);
+            Set<Goroutine> started = ConcurrentHashMap.newKeySet();
+            AtomicInteger ran = new AtomicInteger();
+            long id = cb.register(x -> {
+                started.add(rt.go(ran::incrementAndGet));
+                return x;
+            });
+            assertEquals(28, run(id, 1, 8, 0).sum()); // one C thread, 8 calls with the arguments 0..7
+            for (Goroutine g : started) assertTrue(g.join(BOUND), "a goroutine a callback started never ran");
+            assertEquals(8, ran.get());
+        }
+    }
+
+    /** A goroutine calls native code that calls back: no extra M, the goroutine's own thread runs it. */
+    @Test
+    void aCallbackFromNativeCodeAGoroutineCalledRunsOnThatGoroutine() throws Throwable {
+        try (GoRuntime rt = start(2)) {
+            NativeCallbacks cb = NativeCallbacks.of(rt);
+            AtomicReference<Thread> callbackThread = new AtomicReference<>();
+            long id = cb.register(x -> {
+                callbackThread.set(Thread.currentThread());
+                return x + 1;
+            });
+            AtomicReference<Thread> goroutineThread = new AtomicReference<>();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            AtomicInteger rc = new AtomicInteger(-100);
+            long[] result = new long[1];
+            Goroutine g = rt.go(() -> {
+                goroutineThread.set(Thread.currentThread());
+                try (Arena a = Arena.ofConfined()) {
+                    MemorySegment out = a.allocate(ValueLayout.JAVA_LONG);
+                    rc.set(Go.syscall(() -> (int) callOnce.invokeExact(invoke, id, 41L, out)));
+                    result[0] = out.get(ValueLayout.JAVA_LONG, 0);
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            assertTrue(g.join(BOUND));
+            assertNull(failure.get());
+            assertEquals(0, rc.get());
+            assertEquals(42, result[0]);
+            assertEquals(goroutineThread.get(), callbackThread.get());
+        }
+    }
+
+    @Test
+    void errorsAreDocumentedCodesNotCrashes() throws Throwable {
+        GoRuntime rt = start(1);
+        NativeCallbacks cb = NativeCallbacks.of(rt);
+        long ok = cb.register(x -> x);
+        long throwing = cb.register(x -> {
+            throw new IllegalStateException("callback failure on purpose (expected in the test log)");
+        });
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ValueLayout.JAVA_LONG);
+            assertEquals(NativeCallbacks.UNKNOWN_ID, (int) callOnce.invokeExact(invoke, Long.MAX_VALUE, 0L, out));
+            assertEquals(NativeCallbacks.CALLBACK_THREW, (int) callOnce.invokeExact(invoke, throwing, 0L, out));
+            assertEquals(NativeCallbacks.OK, (int) callOnce.invokeExact(invoke, ok, 5L, out));
+            assertEquals(5, out.get(ValueLayout.JAVA_LONG, 0));
+            cb.unregister(ok);
+            assertEquals(NativeCallbacks.UNKNOWN_ID, (int) callOnce.invokeExact(invoke, ok, 5L, out));
+            long late = cb.register(x -> x);
+            rt.close();
+            assertEquals(NativeCallbacks.NOT_RUNNING, (int) callOnce.invokeExact(invoke, late, 5L, out));
+        } finally {
+            rt.close();
+        }
+        Run fromCThread = run(Long.MAX_VALUE - 1, 2, 3, 0);
+        assertEquals(6, fromCThread.errors());
+        assertEquals(NativeCallbacks.UNKNOWN_ID, fromCThread.lastError());
+    }
+}
