@@ -9,6 +9,7 @@
  */
 #include <jni.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,13 +25,22 @@ typedef struct jgort_tls {
     int64_t m_id;
 } jgort_tls;
 
-/* The start record, Go's cgothreadstart { g; tls; fn }. Owned by the new thread once it attached. */
+/* The creator's side of the start hand-shake: lives on the creator's stack. */
+typedef struct attach_handshake {
+    jgort_os_event *attached;
+    int result; /* JNI_OK or a JNI error, written by the new thread before it signals `attached` */
+} attach_handshake;
+
+/*
+ * The start record, Go's cgothreadstart { g; tls; fn }. Owned by the new thread once it attached
+ * (it frees the record when its body returns, possibly before the creator has even woken up), by the
+ * creator if it could not attach.
+ */
 typedef struct start_record {
-    jobject body;              /* global ref: a Runnable that runs the M's mstart */
+    jobject body;                 /* global ref: a Runnable that runs the M's mstart */
     jgort_tls *tls;
     char name[NAME_MAX_LEN];
-    jgort_os_event *attached;  /* owned by the creator */
-    int attach_result;         /* JNI_OK or a JNI error, written before `attached` is signalled */
+    attach_handshake *handshake;  /* the creator's; not touched after signalling */
 } start_record;
 
 static JavaVM *the_vm;
@@ -38,6 +48,10 @@ static jmethodID runnable_run;
 static jclass callbacks_class;           /* global ref: dev.jgort.jni.NativeCallbacks */
 static jmethodID callbacks_invoke;       /* static int invoke(long id, long arg, long resultAddress) */
 static jmethodID callbacks_thread_exit;  /* static void threadExit() */
+
+/* NativeCallbacks.invoke as an FFM upcall stub (cheaper than a JNI call); NULL until Java sets it. */
+typedef jint (*invoke_upcall_fn)(jlong id, jlong arg, jlong result_address);
+static invoke_upcall_fn _Atomic invoke_upcall;
 
 /* A callback thread's own TLS slot, once it is bound to an extra M. */
 static _Thread_local jgort_tls callback_tls;
@@ -57,8 +71,10 @@ static void *m_thread_main(void *arg) {
     JNIEnv *env = NULL;
     JavaVMAttachArgs args = {JNI_VERSION_21, s->name, NULL};
     int rc = (*the_vm)->AttachCurrentThreadAsDaemon(the_vm, (void **) &env, &args);
-    s->attach_result = rc;
-    jgort_os_event_signal(s->attached); /* from here on, on failure, s belongs to the creator */
+    attach_handshake *hs = s->handshake;
+    s->handshake = NULL;
+    hs->result = rc;
+    jgort_os_event_signal(hs->attached); /* from here on: on failure, s belongs to the creator */
     if (rc != JNI_OK) {
         current_tls = NULL;
         return NULL;
@@ -107,6 +123,8 @@ JGORT_API int jgort_invoke(int64_t id, int64_t arg, int64_t *result) {
     } else if (rc != JNI_OK) {
         return JGORT_ERR_ATTACH;
     }
+    invoke_upcall_fn upcall = invoke_upcall;
+    if (upcall != NULL) return upcall((jlong) id, (jlong) arg, (jlong) (intptr_t) result); /* the thread is attached */
     jint status = (*env)->CallStaticIntMethod(env, callbacks_class, callbacks_invoke, (jlong) id, (jlong) arg,
                                               (jlong) (intptr_t) result);
     if ((*env)->ExceptionCheck(env)) {
@@ -124,6 +142,13 @@ static void JNICALL bind_callback_thread(JNIEnv *env, jclass cls, jlong m_id) {
     (void) cls;
     callback_tls.m_id = m_id;
     current_tls = &callback_tls;
+}
+
+/* NativeThreads.setInvokeUpcall(long address): NativeCallbacks.invoke's FFM upcall stub. */
+static void JNICALL set_invoke_upcall(JNIEnv *env, jclass cls, jlong address) {
+    (void) env;
+    (void) cls;
+    invoke_upcall = (invoke_upcall_fn) (intptr_t) address;
 }
 
 /* NativeThreads.invokeAddress(): the address of jgort_invoke, to hand to native libraries. */
@@ -167,21 +192,22 @@ static jlong JNICALL start_thread(JNIEnv *env, jclass cls, jobject body, jstring
     (*env)->ReleaseStringUTFChars(env, name, utf);
     s->tls = (jgort_tls *) (intptr_t) tls;
     s->body = (*env)->NewGlobalRef(env, body);
-    int err = s->body == NULL ? ENOMEM : jgort_os_event_new(&s->attached);
+    attach_handshake hs = {NULL, JNI_ERR};
+    s->handshake = &hs;
+    int err = s->body == NULL ? ENOMEM : jgort_os_event_new(&hs.attached);
     jgort_os_thread *t = NULL;
     if (err == 0) {
         err = jgort_os_thread_start(&t, runtime_stack, (size_t) stack_size, m_thread_main, s);
-        if (err != 0) jgort_os_event_free(s->attached);
+        if (err != 0) jgort_os_event_free(hs.attached);
     }
     if (err != 0) {
         if (s->body != NULL) (*env)->DeleteGlobalRef(env, s->body);
         free(s);
         return -err;
     }
-    jgort_os_event *attached = s->attached;
-    jgort_os_event_wait(attached);
-    jgort_os_event_free(attached);
-    int rc = s->attach_result;
+    jgort_os_event_wait(hs.attached);
+    jgort_os_event_free(hs.attached);
+    int rc = hs.result; /* not s: on success the thread may have run and freed it already */
     if (rc != JNI_OK) {
         /* The thread is ending without having run anything: wait for it, then release it all. */
         while (jgort_os_thread_reap(t) == EBUSY) {
@@ -243,6 +269,7 @@ static JNINativeMethod methods[] = {
     {"pageSize", "()J", (void *) page_size},
     {"bindCallbackThread", "(J)V", (void *) bind_callback_thread},
     {"invokeAddress", "()J", (void *) invoke_address},
+    {"setInvokeUpcall", "(J)V", (void *) set_invoke_upcall},
 };
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {

@@ -1,5 +1,7 @@
 package dev.jgort.bench;
 
+import dev.jgort.api.GoRuntime;
+import dev.jgort.api.RuntimeConfig;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
@@ -34,4 +36,13 @@ public abstract class BenchBase {
 
     /** GOMAXPROCS for jgort, and the JDK scheduler's parallelism (set in the fork's arguments). */
     static final int CARRIERS = 2;
+
+    /**
+     * A jgort runtime with GOMAXPROCS {@link #CARRIERS} on the given backend. The scheduler and channel
+     * benchmarks pin {@code "java"}, so their figures do not depend on whether libjgort loads;
+     * {@code NativeBackendBench} compares the two backends.
+     */
+    static GoRuntime startJgort(String backend) {
+        return GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(CARRIERS).withBackend(backend));
+    }
 }

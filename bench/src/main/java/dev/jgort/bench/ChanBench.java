@@ -1,7 +1,6 @@
 package dev.jgort.bench;
 
 import dev.jgort.api.GoRuntime;
-import dev.jgort.api.RuntimeConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
@@ -32,7 +31,7 @@ public class ChanBench extends BenchBase {
     public void start() {
         switch (channels) {
             case "jgort" -> {
-                runtime = GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(CARRIERS));
+                runtime = startJgort("java");
                 spawner = Spawner.jgort(runtime);
                 maker = BenchChan::jgort;
             }

@@ -2,7 +2,6 @@ package dev.jgort.bench;
 
 import dev.jgort.api.Go;
 import dev.jgort.api.GoRuntime;
-import dev.jgort.api.RuntimeConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -42,7 +41,7 @@ public class RuntimeServicesBench {
 
     @Setup(Level.Trial)
     public void start() {
-        runtime = GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(BenchBase.CARRIERS));
+        runtime = BenchBase.startJgort("java");
         load = new Thread[2 * BenchBase.CARRIERS];
         for (int i = 0; i < load.length; i++) {
             load[i] = runtime.go(() -> {

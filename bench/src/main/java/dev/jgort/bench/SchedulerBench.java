@@ -1,7 +1,6 @@
 package dev.jgort.bench;
 
 import dev.jgort.api.GoRuntime;
-import dev.jgort.api.RuntimeConfig;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
@@ -26,7 +25,7 @@ public abstract class SchedulerBench extends BenchBase {
     public void startScheduler() {
         spawner = switch (scheduler) {
             case "jgort" -> {
-                runtime = GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(CARRIERS));
+                runtime = startJgort("java");
                 yield Spawner.jgort(runtime);
             }
             case "jdk" -> Spawner.jdk();

@@ -1,7 +1,6 @@
 package dev.jgort.bench;
 
 import dev.jgort.api.GoRuntime;
-import dev.jgort.api.RuntimeConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
@@ -33,7 +32,7 @@ public class SelectBench extends BenchBase {
     public void start() {
         switch (channels) {
             case "jgort" -> {
-                runtime = GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(CARRIERS));
+                runtime = startJgort("java");
                 spawner = Spawner.jgort(runtime);
             }
             case "jox" -> spawner = Spawner.jdk();

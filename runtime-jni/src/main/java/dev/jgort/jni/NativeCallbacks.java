@@ -3,14 +3,19 @@ package dev.jgort.jni;
 import dev.jgort.api.GoRuntime;
 import dev.jgort.spi.ExtraMs;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -41,10 +46,15 @@ public final class NativeCallbacks {
 
     private record Registration(ExtraMs runtime, LongUnaryOperator fn) {}
 
-    private static final ConcurrentHashMap<Long, Registration> CALLBACKS = new ConcurrentHashMap<>();
-    private static final AtomicLong IDS = new AtomicLong();
+    /**
+     * The registrations, indexed by id - 1: copy-on-write (registering is rare, invoking is hot and
+     * must not box or lock). Replaced whole under {@code NativeCallbacks.class}'s monitor.
+     */
+    private static volatile Registration[] callbacks = new Registration[0];
     /** The runtimes whose extra Ms the calling thread holds, to give back when it exits. */
     private static final ThreadLocal<Set<ExtraMs>> BOUND = ThreadLocal.withInitial(HashSet::new);
+    /** The runtime of the calling thread's last callback: skips the set on the hot path. */
+    private static final ThreadLocal<ExtraMs> LAST = new ThreadLocal<>();
 
     private final ExtraMs runtime;
 
@@ -76,30 +86,88 @@ public final class NativeCallbacks {
     private static void requireLibrary() {
         String why = NativeLibrary.LOAD_ERROR;
         if (why != null) throw new IllegalStateException("jgort native callbacks are not available: " + why);
+        Upcall.install();
+    }
+
+    /**
+     * {@link #invoke} as an FFM upcall stub, which {@code jgort_invoke} calls instead of a JNI call
+     * once it is installed (a few times cheaper). Made on first use, kept for the JVM's life.
+     */
+    private static final class Upcall {
+        static {
+            try {
+                MethodHandle target = MethodHandles.lookup().findStatic(NativeCallbacks.class, "invoke",
+                        MethodType.methodType(int.class, long.class, long.class, long.class));
+                MemorySegment stub = upcallStub(target);
+                NativeThreads.setInvokeUpcall(stub.address());
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        @SuppressWarnings("restricted") // the JVM runs with --enable-native-access, or the library did not load
+        private static MemorySegment upcallStub(MethodHandle target) {
+            return Linker.nativeLinker().upcallStub(target,
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+                    Arena.global());
+        }
+
+        static void install() {
+            // class initialization did it
+        }
     }
 
     /** Registers {@code fn}; native code calls it with {@code jgort_invoke(id, arg, &result)}. */
     public long register(LongUnaryOperator fn) {
         Objects.requireNonNull(fn, "fn");
-        long id = IDS.incrementAndGet();
-        CALLBACKS.put(id, new Registration(runtime, fn));
-        return id;
+        synchronized (NativeCallbacks.class) {
+            Registration[] old = callbacks;
+            Registration[] now = Arrays.copyOf(old, old.length + 1);
+            now[old.length] = new Registration(runtime, fn);
+            callbacks = now;
+            return now.length; // ids start at 1 and are never reused
+        }
     }
 
     /** Removes a callback; {@code jgort_invoke} with its id then returns {@code JGORT_ERR_UNKNOWN_ID}. */
     public void unregister(long id) {
-        CALLBACKS.remove(id);
+        synchronized (NativeCallbacks.class) {
+            Registration[] old = callbacks;
+            if (id < 1 || id > old.length || old[(int) (id - 1)] == null) return;
+            Registration[] now = old.clone();
+            now[(int) (id - 1)] = null;
+            callbacks = now;
+        }
     }
 
-    /** Called by {@code jgort_invoke} on the native thread. Never throws. */
-    @SuppressWarnings("restricted") // writes *result, a pointer native code handed us
+    private static Registration lookup(long id) {
+        Registration[] rs = callbacks;
+        return id >= 1 && id <= rs.length ? rs[(int) (id - 1)] : null;
+    }
+
+    /**
+     * Called by {@code jgort_invoke} on the native thread, through an FFM upcall stub (where an
+     * exception would end the JVM) or JNI. Never throws.
+     */
     static int invoke(long id, long arg, long resultAddress) {
-        Registration r = CALLBACKS.get(id);
+        try {
+            return invoke0(id, arg, resultAddress);
+        } catch (Throwable t) { // not from the callback (invoke0 catches those): out of memory, say
+            return CALLBACK_THREW;
+        }
+    }
+
+    @SuppressWarnings("restricted") // writes *result, a pointer native code handed us
+    private static int invoke0(long id, long arg, long resultAddress) {
+        Registration r = lookup(id);
         if (r == null) return UNKNOWN_ID;
         long value;
         try {
-            Set<ExtraMs> bound = BOUND.get();
-            boolean first = bound.add(r.runtime);
+            boolean first = false;
+            if (LAST.get() != r.runtime) {
+                first = BOUND.get().add(r.runtime);
+                LAST.set(r.runtime);
+            }
             value = r.runtime.callback(r.fn, arg);
             if (first) {
                 long m = r.runtime.currentMId();
@@ -129,5 +197,6 @@ public final class NativeCallbacks {
             }
         }
         BOUND.remove();
+        LAST.remove();
     }
 }

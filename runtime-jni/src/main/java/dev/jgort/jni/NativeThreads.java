@@ -43,4 +43,7 @@ final class NativeThreads {
 
     /** The address of {@code jgort_invoke}. */
     static native long invokeAddress();
+
+    /** Hands {@code jgort_invoke} the FFM upcall stub of {@code NativeCallbacks.invoke}. */
+    static native void setInvokeUpcall(long address);
 }
