@@ -1,5 +1,5 @@
 /*
- * jgort_os.h: the small internal interface every OS family implements in one file (os_linux.c, ...).
+ * jgort_os.h: the small internal interface every OS family implements in one file (os_posix.c, os_windows.c).
  * Only jgort_jni.c uses it. All functions return 0 or an errno-style error code.
  */
 #ifndef JGORT_OS_H

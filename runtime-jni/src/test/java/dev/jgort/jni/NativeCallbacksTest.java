@@ -7,6 +7,8 @@ import dev.jgort.api.RuntimeConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * small C library ({@code callers.c}, compiled with gcc here) that calls {@code jgort_invoke} through
  * the pointer {@link NativeCallbacks#invokeAddress()} gives, as a real native library would.
  */
+@EnabledOnOs({OS.LINUX, OS.MAC}) // builds its C caller with gcc/cc; Windows is untested (README)
 class NativeCallbacksTest {
     private static final Duration BOUND = Duration.ofSeconds(60);
     private static Arena arena;
@@ -52,7 +55,7 @@ class NativeCallbacksTest {
     static void buildCallers() throws Exception {
         assertNull(NativeLibrary.LOAD_ERROR);
         Path dir = Files.createTempDirectory("jgort-callers");
-        Path src = dir.resolve("callers.c"), lib = dir.resolve("libcallers.so");
+        Path src = dir.resolve("callers.c"), lib = dir.resolve(System.mapLibraryName("callers"));
         try (InputStream in = NativeCallbacksTest.class.getResourceAsStream("/callers.c")) {
             Files.copy(assertNotNullStream(in), src);
         }

@@ -1,12 +1,19 @@
 /*
- * os_linux.c: jgort_os.h on Linux (glibc): pthreads, stacks mapped with mmap, pthread_tryjoin_np.
+ * os_posix.c: jgort_os.h for the POSIX family: Linux (glibc; built and tested here) and macOS
+ * (written to the same POSIX calls, not built or run here: see README). pthreads, stacks mapped with
+ * mmap, a pthread key destructor as the thread-exit hook. Where the two differ: Linux learns that a
+ * thread ended from pthread_tryjoin_np and reads its stack with pthread_getattr_np; macOS has
+ * neither, so its threads raise a flag as their last act and are joined once it is up.
  */
+#if defined(__linux__) || defined(__APPLE__)
 #if defined(__linux__)
 #define _GNU_SOURCE
+#endif
 #include "jgort_os.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -16,7 +23,17 @@ struct jgort_os_thread {
     pthread_t tid;
     void *map;      /* runtime-allocated: the whole mapping, guard page first; NULL when OS-provided */
     size_t map_len;
+    void *(*fn)(void *);
+    void *arg;
+    atomic_int done; /* macOS: set by the thread as its last act; it is then joined at once */
 };
+
+static void *run_thread(void *p) {
+    jgort_os_thread *t = p;
+    t->fn(t->arg);
+    atomic_store(&t->done, 1);
+    return NULL;
+}
 
 struct jgort_os_event {
     pthread_mutex_t mu;
@@ -59,7 +76,9 @@ int jgort_os_thread_start(jgort_os_thread **out, int runtime_stack, size_t size,
     } else if (size != 0) {
         err = pthread_attr_setstacksize(&attr, size);
     }
-    if (err == 0) err = pthread_create(&t->tid, &attr, fn, arg);
+    t->fn = fn;
+    t->arg = arg;
+    if (err == 0) err = pthread_create(&t->tid, &attr, run_thread, t);
     pthread_attr_destroy(&attr);
     if (err != 0) {
         if (t->map != NULL) munmap(t->map, t->map_len);
@@ -71,14 +90,26 @@ int jgort_os_thread_start(jgort_os_thread **out, int runtime_stack, size_t size,
 }
 
 int jgort_os_thread_reap(jgort_os_thread *t) {
+#if defined(__linux__)
     int err = pthread_tryjoin_np(t->tid, NULL);
     if (err != 0) return err; /* EBUSY while it runs */
+#else
+    if (!atomic_load(&t->done)) return EBUSY;
+    int err = pthread_join(t->tid, NULL); /* returns at once: the thread is past its last act */
+    if (err != 0) return err;
+#endif
     if (t->map != NULL) munmap(t->map, t->map_len);
     free(t);
     return 0;
 }
 
 int jgort_os_stack_bounds(uintptr_t *lo, uintptr_t *hi) {
+#if defined(__APPLE__)
+    pthread_t self = pthread_self();
+    *hi = (uintptr_t) pthread_get_stackaddr_np(self); /* the top: stacks grow down */
+    *lo = *hi - pthread_get_stacksize_np(self);
+    return 0;
+#else
     pthread_attr_t attr;
     int err = pthread_getattr_np(pthread_self(), &attr);
     if (err != 0) return err;
@@ -90,6 +121,7 @@ int jgort_os_stack_bounds(uintptr_t *lo, uintptr_t *hi) {
     *lo = (uintptr_t) addr;
     *hi = (uintptr_t) addr + size;
     return 0;
+#endif
 }
 
 int jgort_os_event_new(jgort_os_event **out) {
@@ -144,8 +176,12 @@ int jgort_os_on_thread_exit(void (*fn)(void)) {
 }
 
 const char *jgort_os_strerror(int err, char *buf, size_t len) {
+#if defined(__linux__)
     /* GNU strerror_r may return a static string instead of filling buf. */
     return strerror_r(err, buf, len);
+#else
+    return strerror_r(err, buf, len) == 0 ? buf : "unknown error";
+#endif
 }
 
-#endif /* __linux__ */
+#endif /* __linux__ || __APPLE__ */

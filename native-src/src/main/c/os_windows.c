@@ -1,0 +1,137 @@
+/*
+ * os_windows.c: jgort_os.h on Windows. Windows allocates every thread's stack itself, so allocm
+ * chooses OS-provided stacks there (as Go's does) and a runtime-allocated one is refused.
+ *
+ * Compile-checked with mingw-w64 on Linux; not run here (see README).
+ */
+#if defined(_WIN32)
+#include "jgort_os.h"
+
+#include <errno.h>
+#include <process.h>
+#include <stdlib.h>
+#include <string.h>
+#include <windows.h>
+
+struct jgort_os_thread {
+    HANDLE handle;
+};
+
+struct jgort_os_event {
+    HANDLE handle;
+};
+
+typedef struct trampoline {
+    void *(*fn)(void *);
+    void *arg;
+} trampoline;
+
+static unsigned __stdcall run_trampoline(void *p) {
+    trampoline t = *(trampoline *) p;
+    free(p);
+    t.fn(t.arg);
+    return 0;
+}
+
+size_t jgort_os_page_size(void) {
+    SYSTEM_INFO si;
+    GetSystemInfo(&si);
+    return (size_t) si.dwPageSize;
+}
+
+int jgort_os_thread_start(jgort_os_thread **out, int runtime_stack, size_t size, void *(*fn)(void *), void *arg) {
+    if (runtime_stack) return ENOTSUP; /* CreateThread cannot run on a stack the caller maps */
+    jgort_os_thread *t = calloc(1, sizeof *t);
+    trampoline *tr = malloc(sizeof *tr);
+    if (t == NULL || tr == NULL) {
+        free(t);
+        free(tr);
+        return ENOMEM;
+    }
+    tr->fn = fn;
+    tr->arg = arg;
+    uintptr_t h = _beginthreadex(NULL, (unsigned) size, run_trampoline, tr, size != 0 ? STACK_SIZE_PARAM_IS_A_RESERVATION : 0, NULL);
+    if (h == 0) {
+        int err = errno != 0 ? errno : EAGAIN;
+        free(t);
+        free(tr);
+        return err;
+    }
+    t->handle = (HANDLE) h;
+    *out = t;
+    return 0;
+}
+
+int jgort_os_thread_reap(jgort_os_thread *t) {
+    DWORD r = WaitForSingleObject(t->handle, 0);
+    if (r == WAIT_TIMEOUT) return EBUSY;
+    if (r != WAIT_OBJECT_0) return EINVAL;
+    CloseHandle(t->handle);
+    free(t);
+    return 0;
+}
+
+int jgort_os_stack_bounds(uintptr_t *lo, uintptr_t *hi) {
+    ULONG_PTR low, high;
+    GetCurrentThreadStackLimits(&low, &high); /* Windows 8 and later */
+    *lo = (uintptr_t) low;
+    *hi = (uintptr_t) high;
+    return 0;
+}
+
+int jgort_os_event_new(jgort_os_event **out) {
+    jgort_os_event *e = calloc(1, sizeof *e);
+    if (e == NULL) return ENOMEM;
+    e->handle = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (e->handle == NULL) {
+        free(e);
+        return ENOMEM;
+    }
+    *out = e;
+    return 0;
+}
+
+void jgort_os_event_signal(jgort_os_event *e) {
+    SetEvent(e->handle);
+}
+
+void jgort_os_event_wait(jgort_os_event *e) {
+    WaitForSingleObject(e->handle, INFINITE);
+}
+
+void jgort_os_event_free(jgort_os_event *e) {
+    CloseHandle(e->handle);
+    free(e);
+}
+
+/* Fiber-local storage with a callback: Windows runs it when the thread exits (Go uses the same on Windows). */
+static INIT_ONCE exit_once = INIT_ONCE_STATIC_INIT;
+static DWORD exit_fls = FLS_OUT_OF_INDEXES;
+static void (*exit_fn)(void);
+
+static void WINAPI run_exit_fn(void *value) {
+    if (value != NULL && exit_fn != NULL) exit_fn();
+}
+
+static BOOL CALLBACK make_exit_fls(PINIT_ONCE once, void *param, void **context) {
+    (void) once;
+    (void) param;
+    (void) context;
+    exit_fls = FlsAlloc(run_exit_fn);
+    return TRUE;
+}
+
+int jgort_os_on_thread_exit(void (*fn)(void)) {
+    exit_fn = fn;
+    InitOnceExecuteOnce(&exit_once, make_exit_fls, NULL, NULL);
+    if (exit_fls == FLS_OUT_OF_INDEXES) return ENOMEM;
+    if (FlsGetValue(exit_fls) != NULL) return 0;
+    return FlsSetValue(exit_fls, (void *) 1) ? 0 : EINVAL;
+}
+
+const char *jgort_os_strerror(int err, char *buf, size_t len) {
+    if (strerror_s(buf, len, err) != 0) return "unknown error";
+    return buf;
+}
+
+#endif /* _WIN32 */
