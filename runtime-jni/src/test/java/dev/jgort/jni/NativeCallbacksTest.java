@@ -171,6 +171,22 @@ class NativeCallbacksTest {
         }
     }
 
+    /** Go's TestCgoNumGoroutine: a callback is not a goroutine; NumGoroutine counts only goroutines. */
+    @Test
+    void callbacksDoNotCountAsGoroutines() throws Throwable {
+        try (GoRuntime rt = start(2)) {
+            NativeCallbacks cb = NativeCallbacks.of(rt);
+            Set<Integer> seen = ConcurrentHashMap.newKeySet();
+            long id = cb.register(x -> {
+                seen.add(rt.stats().numGoroutine());
+                return 1;
+            });
+            Run r = run(id, 4, 50, 0);
+            assertEquals(0, r.errors());
+            assertEquals(Set.of(0), seen, "goroutines seen from inside callbacks");
+        }
+    }
+
     /** Callbacks take a P: with GOMAXPROCS 1, at most one runs at a time, whatever the C threads. */
     @Test
     void callbacksRespectGomaxprocs() throws Throwable {
