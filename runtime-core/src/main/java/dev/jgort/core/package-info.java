@@ -59,7 +59,12 @@
  * its carrier: sysmon notices the M (carrier state, flat CPU time) and hands its P off as for a
  * syscall; so it does for a CPU hog that ignores preemption, within a bound on oversubscription.
  *
- * <h2>What is not here yet</h2>
- * The native M backend (native threads with runtime-allocated stacks, extra Ms for callbacks).
+ * <h2>Backends and extra Ms</h2>
+ * Ms are made by a {@link dev.jgort.spi.ThreadBackend} found with {@code ServiceLoader}: platform
+ * threads here ({@link dev.jgort.core.JavaThreadBackend}), native threads on the stack {@code allocm}
+ * chose in runtime-jni. Threads the runtime did not create call back in through
+ * {@link dev.jgort.spi.ExtraMs}: an extra M from Go's lock-free extra list ({@code needm}, kept until
+ * the thread ends: {@code dropm}), a P taken as after a syscall and left in {@code _Psyscall} for the
+ * thread's next callback. Extra Ms are on {@code allm} but outside {@code mcount} and maxmcount.
  */
 package dev.jgort.core;
