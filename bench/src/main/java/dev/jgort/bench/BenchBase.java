@@ -4,11 +4,13 @@ import dev.jgort.api.GoRuntime;
 import dev.jgort.api.RuntimeConfig;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
@@ -44,5 +46,16 @@ public abstract class BenchBase {
      */
     static GoRuntime startJgort(String backend) {
         return GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(CARRIERS).withBackend(backend));
+    }
+
+    /** The jgort runtime a subclass started for this trial, if any; closed after the trial. */
+    protected GoRuntime runtime;
+
+    @TearDown(Level.Trial)
+    public void closeRuntime() {
+        if (runtime != null) {
+            runtime.close();
+            runtime = null;
+        }
     }
 }

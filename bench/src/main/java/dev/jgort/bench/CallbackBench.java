@@ -1,6 +1,5 @@
 package dev.jgort.bench;
 
-import dev.jgort.api.GoRuntime;
 import dev.jgort.jni.NativeCallbacks;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -39,7 +38,6 @@ public class CallbackBench extends BenchBase {
     static final int LONG_LIVED_CALLS = 10_000;
     static final int FRESH_THREADS = 100;
 
-    private GoRuntime runtime;
     private Arena arena;
     private MethodHandle longLivedInvoke, longLivedUpcall, freshInvoke, freshUpcall;
     private MemorySegment invoke, upcall;
@@ -81,8 +79,7 @@ public class CallbackBench extends BenchBase {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
-        runtime.close();
+    public void closeArena() {
         arena.close();
     }
 

@@ -1,12 +1,10 @@
 package dev.jgort.bench;
 
-import dev.jgort.api.GoRuntime;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -25,7 +23,6 @@ public class ChanBench extends BenchBase {
 
     private Spawner spawner;
     private BenchChan.Maker maker;
-    private GoRuntime runtime;
 
     @Setup(Level.Trial)
     public void start() {
@@ -47,13 +44,6 @@ public class ChanBench extends BenchBase {
         }
     }
 
-    @TearDown(Level.Trial)
-    public void stop() {
-        if (runtime != null) {
-            runtime.close();
-            runtime = null;
-        }
-    }
 
     @Benchmark
     public long pingPong() throws InterruptedException {

@@ -1,12 +1,10 @@
 package dev.jgort.bench;
 
-import dev.jgort.api.GoRuntime;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -20,7 +18,6 @@ public class NativeBackendBench extends BenchBase {
     @Param({"java", "native"})
     public String backend;
 
-    private GoRuntime runtime;
     private Spawner spawner;
 
     @Setup(Level.Trial)
@@ -29,10 +26,6 @@ public class NativeBackendBench extends BenchBase {
         spawner = Spawner.jgort(runtime);
     }
 
-    @TearDown(Level.Trial)
-    public void stop() {
-        runtime.close();
-    }
 
     @Benchmark
     public long skynet() throws InterruptedException {

@@ -1,10 +1,8 @@
 package dev.jgort.bench;
 
-import dev.jgort.api.GoRuntime;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The scheduler benchmarks' base: the {@code scheduler} parameter, so each benchmark runs on jgort and
@@ -19,7 +17,6 @@ public abstract class SchedulerBench extends BenchBase {
     /** Starts goroutines on the scheduler under test. */
     protected Spawner spawner;
 
-    private GoRuntime runtime;
 
     @Setup(Level.Trial)
     public void startScheduler() {
@@ -33,11 +30,4 @@ public abstract class SchedulerBench extends BenchBase {
         };
     }
 
-    @TearDown(Level.Trial)
-    public void stopScheduler() {
-        if (runtime != null) {
-            runtime.close();
-            runtime = null;
-        }
-    }
 }

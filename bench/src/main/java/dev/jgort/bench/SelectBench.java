@@ -1,12 +1,10 @@
 package dev.jgort.bench;
 
-import dev.jgort.api.GoRuntime;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -26,7 +24,6 @@ public class SelectBench extends BenchBase {
     public int cases;
 
     private Spawner spawner;
-    private GoRuntime runtime;
 
     @Setup(Level.Trial)
     public void start() {
@@ -40,13 +37,6 @@ public class SelectBench extends BenchBase {
         }
     }
 
-    @TearDown(Level.Trial)
-    public void stop() {
-        if (runtime != null) {
-            runtime.close();
-            runtime = null;
-        }
-    }
 
     @Benchmark
     public long select() throws InterruptedException {
