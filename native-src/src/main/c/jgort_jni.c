@@ -57,6 +57,10 @@ static invoke_upcall_fn _Atomic invoke_upcall;
 static _Thread_local jgort_tls callback_tls;
 /* Whether jgort_invoke attached the calling thread (then it detaches it when the thread exits). */
 static _Thread_local int attached_for_callbacks;
+/* Set by a JVM shutdown hook: exiting threads must not call into the JVM any more. */
+static atomic_int vm_exiting;
+/* Numbers the names of the threads jgort_invoke attaches. */
+static atomic_long callback_threads;
 
 /* The TLS slot of the M the calling thread is; NULL on other threads. */
 static _Thread_local jgort_tls *current_tls;
@@ -97,6 +101,7 @@ static void callback_thread_exit(void) {
     current_tls = NULL;
     if (!attached_for_callbacks) return;
     attached_for_callbacks = 0;
+    if (atomic_load(&vm_exiting)) return; /* the process is ending; the JVM may be gone */
     if ((*the_vm)->GetEnv(the_vm, (void **) &env, JNI_VERSION_21) != JNI_OK) return;
     (*env)->CallStaticVoidMethod(env, callbacks_class, callbacks_thread_exit);
     if ((*env)->ExceptionCheck(env)) {
@@ -113,7 +118,9 @@ JGORT_API int jgort_invoke(int64_t id, int64_t arg, int64_t *result) {
     if (rc == JNI_EDETACHED) {
         /* A thread the JVM does not know: attach it once; it stays attached (and keeps its extra M)
          * until it exits, when the hook gives both back. */
-        JavaVMAttachArgs args = {JNI_VERSION_21, "jgort-callback-thread", NULL};
+        char name[NAME_MAX_LEN];
+        snprintf(name, sizeof name, "jgort-callback-thread-%ld", atomic_fetch_add(&callback_threads, 1) + 1);
+        JavaVMAttachArgs args = {JNI_VERSION_21, name, NULL};
         if ((*the_vm)->AttachCurrentThreadAsDaemon(the_vm, (void **) &env, &args) != JNI_OK) return JGORT_ERR_ATTACH;
         if (jgort_os_on_thread_exit(callback_thread_exit) != 0) {
             (*the_vm)->DetachCurrentThread(the_vm);
@@ -122,6 +129,8 @@ JGORT_API int jgort_invoke(int64_t id, int64_t arg, int64_t *result) {
         attached_for_callbacks = 1;
     } else if (rc != JNI_OK) {
         return JGORT_ERR_ATTACH;
+    } else if ((*env)->ExceptionCheck(env)) {
+        return JGORT_ERR_EXCEPTION_PENDING; /* calling Java now is forbidden, and would lose it */
     }
     invoke_upcall_fn upcall = invoke_upcall;
     if (upcall != NULL) return upcall((jlong) id, (jlong) arg, (jlong) (intptr_t) result); /* the thread is attached */
@@ -149,6 +158,13 @@ static void JNICALL set_invoke_upcall(JNIEnv *env, jclass cls, jlong address) {
     (void) env;
     (void) cls;
     invoke_upcall = (invoke_upcall_fn) (intptr_t) address;
+}
+
+/* NativeThreads.vmExiting(): from a JVM shutdown hook. */
+static void JNICALL vm_exiting_now(JNIEnv *env, jclass cls) {
+    (void) env;
+    (void) cls;
+    atomic_store(&vm_exiting, 1);
 }
 
 /* NativeThreads.invokeAddress(): the address of jgort_invoke, to hand to native libraries. */
@@ -270,6 +286,7 @@ static JNINativeMethod methods[] = {
     {"bindCallbackThread", "(J)V", (void *) bind_callback_thread},
     {"invokeAddress", "()J", (void *) invoke_address},
     {"setInvokeUpcall", "(J)V", (void *) set_invoke_upcall},
+    {"vmExiting", "()V", (void *) vm_exiting_now},
 };
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
@@ -280,8 +297,9 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
     jclass runnable = (*env)->FindClass(env, "java/lang/Runnable");
     if (runnable == NULL) return JNI_ERR;
     runnable_run = (*env)->GetMethodID(env, runnable, "run", "()V");
+    if (runnable_run == NULL) return JNI_ERR; /* with its exception pending: no further JNI calls */
     jclass natives = (*env)->FindClass(env, "dev/jgort/jni/NativeThreads");
-    if (natives == NULL || runnable_run == NULL) return JNI_ERR;
+    if (natives == NULL) return JNI_ERR;
     if ((*env)->RegisterNatives(env, natives, methods, (jint) (sizeof methods / sizeof methods[0])) != 0) return JNI_ERR;
     jclass callbacks = (*env)->FindClass(env, "dev/jgort/jni/NativeCallbacks");
     if (callbacks == NULL) return JNI_ERR;

@@ -154,7 +154,7 @@ void jgort_os_event_free(jgort_os_event *e) {
 
 static pthread_key_t exit_key;
 static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
-static void (*exit_fn)(void);
+static void (*_Atomic exit_fn)(void);
 static int exit_key_err;
 
 static void run_exit_fn(void *value) {

@@ -107,7 +107,7 @@ void jgort_os_event_free(jgort_os_event *e) {
 /* Fiber-local storage with a callback: Windows runs it when the thread exits (Go uses the same on Windows). */
 static INIT_ONCE exit_once = INIT_ONCE_STATIC_INIT;
 static DWORD exit_fls = FLS_OUT_OF_INDEXES;
-static void (*exit_fn)(void);
+static void (*volatile exit_fn)(void); /* the same function on every thread */
 
 static void WINAPI run_exit_fn(void *value) {
     if (value != NULL && exit_fn != NULL) exit_fn();

@@ -20,9 +20,17 @@ public interface ExtraMs {
      * is in one.
      *
      * @return what {@code fn} returned; whatever it throws passes through
-     * @throws java.util.concurrent.RejectedExecutionException if the runtime has stopped
+     * @throws RuntimeStoppedException if the runtime has stopped (before or while waiting for a P)
      */
     long callback(LongUnaryOperator fn, long arg);
+
+    /**
+     * Binds the calling thread to an extra M ({@code needm}) if it has none, without taking a P, and
+     * returns that M's id; -1 for a goroutine of this runtime (it has its M already).
+     *
+     * @throws RuntimeStoppedException if the runtime has stopped
+     */
+    long bindCurrentThread();
 
     /** Go's {@code dropm}: the calling thread is ending; its extra M goes back on the extra list. */
     void dropm();

@@ -245,6 +245,11 @@ final class JgortRuntime implements GoRuntime, ExtraMs {
     }
 
     @Override
+    public long bindCurrentThread() {
+        return sched.bindCurrentThread();
+    }
+
+    @Override
     public void dropm() {
         sched.dropmCurrent();
     }

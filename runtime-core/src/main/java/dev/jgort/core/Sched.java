@@ -2,6 +2,7 @@ package dev.jgort.core;
 
 import dev.jgort.api.RuntimeConfig;
 import dev.jgort.spi.G0;
+import dev.jgort.spi.RuntimeStoppedException;
 import dev.jgort.spi.StackChoice;
 import dev.jgort.spi.ThreadBackend;
 import dev.jgort.spi.ThreadStart;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -1034,7 +1034,7 @@ final class Sched implements LocalRunQueue.Overflow {
     void stopTheWorld() {
         worldsema.acquireUninterruptibly();
         M mp = currentM();
-        boolean inG = mp != null && mp.curg != null;
+        boolean inG = mp != null && mp.running(); // a goroutine, or a callback on an extra M
         if (inG) mp.lockP(); // sysmon must not take our P between this read and its _Pgcstop
         P own = inG ? mp.p : null;
         boolean wait;
@@ -1251,7 +1251,7 @@ final class Sched implements LocalRunQueue.Overflow {
         worldsema.acquireUninterruptibly();
         try {
             M mp = currentM();
-            P own = mp != null && mp.curg != null ? mp.p : null;
+            P own = mp != null && mp.running() ? mp.p : null;
             List<Integer> idleIds = new ArrayList<>();
             boolean wait;
             lock.lock();
@@ -1581,7 +1581,18 @@ final class Sched implements LocalRunQueue.Overflow {
         mp.thread = null;
         P oldp = mp.oldp;
         mp.oldp = null;
-        if (oldp != null && oldp.status == P.SYSCALL && oldp.casStatus(P.SYSCALL, P.IDLE)) handoffp(oldp);
+        if (oldp != null && oldp.status == P.SYSCALL && oldp.casStatus(P.SYSCALL, P.IDLE)) {
+            if (stopped) { // no M may start any more: the P just goes idle
+                lock.lock();
+                try {
+                    pidleput(oldp);
+                } finally {
+                    lock.unlock();
+                }
+            } else {
+                handoffp(oldp);
+            }
+        }
         mp.extraLink = lockextra(true);
         unlockextra(mp);
     }
@@ -1603,9 +1614,24 @@ final class Sched implements LocalRunQueue.Overflow {
         }
     }
 
+    private RuntimeStoppedException stoppedForCallbacks() {
+        return new RuntimeStoppedException("jgort runtime " + runtimeId + " has stopped: callbacks are refused");
+    }
+
+    /** See {@link dev.jgort.spi.ExtraMs#bindCurrentThread}. */
+    long bindCurrentThread() {
+        if (stopped) throw stoppedForCallbacks();
+        G gp = JgortProvider.currentG();
+        if (gp != null && gp.sched == this) return -1;
+        Thread t = Thread.currentThread();
+        M mp = boundExtraM(t);
+        if (mp == null) mp = needm(t);
+        return mp.id;
+    }
+
     /** See {@link dev.jgort.spi.ExtraMs#callback}. */
     long cgocallback(LongUnaryOperator fn, long arg) {
-        if (stopped) throw new RejectedExecutionException("jgort runtime " + runtimeId + " has stopped: callbacks are refused");
+        if (stopped) throw stoppedForCallbacks();
         G gp = JgortProvider.currentG();
         if (gp != null && gp.sched == this) {
             // Native code called by one of our goroutines calls back: the goroutine's own M, no needm.
@@ -1625,13 +1651,22 @@ final class Sched implements LocalRunQueue.Overflow {
         try {
             P oldp = mp.oldp;
             mp.oldp = null;
-            if (!exitsyscallfast(mp, oldp)) acquirepPinned(mp);
+            if (!exitsyscallfast(mp, oldp)) {
+                // Every P busy: wait for one, polling like a pinned goroutine after its syscall. Sysmon
+                // must be awake to retake Ps from syscalls (it may be in deep sleep).
+                sysmon.wake();
+                while (!acquireIdleP(mp)) {
+                    if (stopped) throw stoppedForCallbacks();
+                    LockSupport.parkNanos(this, 50_000);
+                }
+            }
             mp.p.syscalltick++;
             mp.runs++;
             mp.incallback = true;
         } finally {
             mp.unlockP(); // free while fn runs: its go() uses this P's runnext; sysmon may take a blocked P
         }
+        sysmon.wake(); // sysmon watches a running P (a callback that blocks, a stop-the-world)
         if (needextram) {
             needextram = false;
             newextram();

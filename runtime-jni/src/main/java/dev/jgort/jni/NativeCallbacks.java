@@ -2,6 +2,7 @@ package dev.jgort.jni;
 
 import dev.jgort.api.GoRuntime;
 import dev.jgort.spi.ExtraMs;
+import dev.jgort.spi.RuntimeStoppedException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -15,7 +16,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -53,8 +53,8 @@ public final class NativeCallbacks {
     private static volatile Registration[] callbacks = new Registration[0];
     /** The runtimes whose extra Ms the calling thread holds, to give back when it exits. */
     private static final ThreadLocal<Set<ExtraMs>> BOUND = ThreadLocal.withInitial(HashSet::new);
-    /** The runtime of the calling thread's last callback: skips the set on the hot path. */
-    private static final ThreadLocal<ExtraMs> LAST = new ThreadLocal<>();
+    /** The runtime the calling thread's {@code jgort_current_m()} answers for (its last callback's). */
+    private static final ThreadLocal<ExtraMs> CURRENT = new ThreadLocal<>();
 
     private final ExtraMs runtime;
 
@@ -100,6 +100,9 @@ public final class NativeCallbacks {
                         MethodType.methodType(int.class, long.class, long.class, long.class));
                 MemorySegment stub = upcallStub(target);
                 NativeThreads.setInvokeUpcall(stub.address());
+                // Threads that exit while the JVM shuts down must not call into it any more.
+                Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jgort-callbacks-shutdown")
+                        .unstarted(NativeThreads::vmExiting));
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -163,17 +166,9 @@ public final class NativeCallbacks {
         if (r == null) return UNKNOWN_ID;
         long value;
         try {
-            boolean first = false;
-            if (LAST.get() != r.runtime) {
-                first = BOUND.get().add(r.runtime);
-                LAST.set(r.runtime);
-            }
+            if (CURRENT.get() != r.runtime) bind(r.runtime);
             value = r.runtime.callback(r.fn, arg);
-            if (first) {
-                long m = r.runtime.currentMId();
-                if (m >= 0) NativeThreads.bindCallbackThread(m);
-            }
-        } catch (RejectedExecutionException stopped) {
+        } catch (RuntimeStoppedException stopped) {
             return NOT_RUNNING;
         } catch (Throwable t) {
             System.getLogger("dev.jgort.jni").log(System.Logger.Level.ERROR,
@@ -184,6 +179,19 @@ public final class NativeCallbacks {
             MemorySegment.ofAddress(resultAddress).reinterpret(Long.BYTES).set(ValueLayout.JAVA_LONG, 0, value);
         }
         return OK;
+    }
+
+    /**
+     * Before the thread's first callback into {@code rt}: binds it an extra M (needm) and makes
+     * {@code jgort_current_m()} answer that M's id from now on, also inside the callback.
+     */
+    private static void bind(ExtraMs rt) {
+        long m = rt.bindCurrentThread(); // -1: a goroutine of rt, which has its M already
+        if (m >= 0) {
+            BOUND.get().add(rt);
+            NativeThreads.bindCallbackThread(m);
+        }
+        CURRENT.set(rt);
     }
 
     /** Called from the exit hook of a thread {@code jgort_invoke} attached: Go's dropm, for every runtime. */
@@ -197,6 +205,6 @@ public final class NativeCallbacks {
             }
         }
         BOUND.remove();
-        LAST.remove();
+        CURRENT.remove();
     }
 }

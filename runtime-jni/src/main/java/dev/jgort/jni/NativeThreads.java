@@ -46,4 +46,7 @@ final class NativeThreads {
 
     /** Hands {@code jgort_invoke} the FFM upcall stub of {@code NativeCallbacks.invoke}. */
     static native void setInvokeUpcall(long address);
+
+    /** The JVM is shutting down: callback threads that exit from now on do not call into it. */
+    static native void vmExiting();
 }

@@ -75,7 +75,10 @@ class NativeBackendTest {
 
     @Test
     void goroutinesRunOnNativeMsThatKnowTheirMWithoutJni() throws InterruptedException {
-        assertEquals(-1, NativeThreads.currentM(), "a thread jgort did not make is no M");
+        AtomicLong offM = new AtomicLong(-2);
+        Thread plain = Thread.ofPlatform().start(() -> offM.set(NativeThreads.currentM()));
+        assertTrue(plain.join(BOUND));
+        assertEquals(-1, offM.get(), "a thread jgort did not make (and that made no callback) is no M");
         try (GoRuntime rt = startNative(2)) {
             RuntimeStats s = rt.stats();
             assertEquals("native", s.backend());

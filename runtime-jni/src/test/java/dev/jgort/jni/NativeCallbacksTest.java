@@ -171,6 +171,62 @@ class NativeCallbacksTest {
         }
     }
 
+    /** jgort_current_m() answers the extra M's id already inside the thread's first callback, even one that throws. */
+    @Test
+    void nativeCodeSeesTheExtraMFromTheFirstCallbackOn() throws Throwable {
+        try (GoRuntime rt = start(2)) {
+            NativeCallbacks cb = NativeCallbacks.of(rt);
+            Set<String> seen = ConcurrentHashMap.newKeySet();
+            long id = cb.register(x -> {
+                seen.add(NativeThreads.currentM() + "/" + ((dev.jgort.spi.ExtraMs) rt).currentMId());
+                if (x == 0) throw new IllegalStateException("first callback fails on purpose (expected in the test log)");
+                return 1;
+            });
+            Run r = run(id, 1, 3, 0); // arguments 0 (throws), 1, 2
+            assertEquals(1, r.errors());
+            assertEquals(NativeCallbacks.CALLBACK_THREW, r.lastError());
+            assertEquals(1, seen.size(), "one M, seen the same from C and from Java: " + seen);
+            String[] ids = seen.iterator().next().split("/");
+            assertEquals(ids[1], ids[0]);
+            assertTrue(Long.parseLong(ids[0]) >= 0);
+        }
+    }
+
+    /** A user's own RejectedExecutionException is a callback failure (logged), not "runtime stopped". */
+    @Test
+    void aCallbackThrowingRejectedExecutionIsReportedAsThrown() throws Throwable {
+        try (GoRuntime rt = start(1)) {
+            long id = NativeCallbacks.of(rt).register(x -> {
+                throw new java.util.concurrent.RejectedExecutionException("the user's own (expected in the test log)");
+            });
+            Run r = run(id, 1, 1, 0);
+            assertEquals(NativeCallbacks.CALLBACK_THREW, r.lastError());
+        }
+    }
+
+    /** A callback may stop the world (here: change GOMAXPROCS): its own P counts as stopped. */
+    @Test
+    void aCallbackCanChangeGomaxprocs() throws Throwable {
+        try (GoRuntime rt = start(2)) {
+            long id = NativeCallbacks.of(rt).register(x -> {
+                rt.setMaxProcs((int) x);
+                return rt.maxProcs();
+            });
+            long start = System.nanoTime();
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment out = a.allocate(ValueLayout.JAVA_LONG);
+                Run r = run(id, 1, 4, 0); // setMaxProcs(0) (a read: still 2), then 1, 2, 3, from a C thread
+                assertEquals(0, r.errors(), "last code " + r.lastError());
+                assertEquals(2 + 1 + 2 + 3, r.sum());
+                assertEquals(3, rt.maxProcs());
+                assertEquals(NativeCallbacks.OK, (int) callOnce.invokeExact(invoke, id, 2L, out));
+                assertEquals(2, out.get(ValueLayout.JAVA_LONG, 0));
+            }
+            // Liveness, not speed: a callback that stops the world once waited for sysmon's deep sleep (60 s).
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20), "stopping the world from callbacks hung");
+        }
+    }
+
     /** Go's TestCgoNumGoroutine: a callback is not a goroutine; NumGoroutine counts only goroutines. */
     @Test
     void callbacksDoNotCountAsGoroutines() throws Throwable {
