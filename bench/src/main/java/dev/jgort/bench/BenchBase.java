@@ -51,6 +51,16 @@ public abstract class BenchBase {
     /** The jgort runtime a subclass started for this trial, if any; closed after the trial. */
     protected GoRuntime runtime;
 
+    /**
+     * The spawner of one side of a comparison: {@code "jgort"} starts {@link #runtime} (java backend);
+     * any other side runs on the JDK's default scheduler.
+     */
+    protected Spawner spawnerFor(String side) {
+        if (!side.equals("jgort")) return Spawner.jdk();
+        runtime = startJgort("java");
+        return Spawner.jgort(runtime);
+    }
+
     @TearDown(Level.Trial)
     public void closeRuntime() {
         if (runtime != null) {

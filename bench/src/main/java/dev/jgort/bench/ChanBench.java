@@ -26,22 +26,13 @@ public class ChanBench extends BenchBase {
 
     @Setup(Level.Trial)
     public void start() {
-        switch (channels) {
-            case "jgort" -> {
-                runtime = startJgort("java");
-                spawner = Spawner.jgort(runtime);
-                maker = BenchChan::jgort;
-            }
-            case "jdk" -> {
-                spawner = Spawner.jdk();
-                maker = BenchChan::jdk;
-            }
-            case "jox" -> {
-                spawner = Spawner.jdk();
-                maker = BenchChan::jox;
-            }
+        maker = switch (channels) {
+            case "jgort" -> BenchChan::jgort;
+            case "jdk" -> BenchChan::jdk;
+            case "jox" -> BenchChan::jox;
             default -> throw new IllegalArgumentException("channels \"" + channels + "\" is unknown: use jgort, jdk or jox");
-        }
+        };
+        spawner = spawnerFor(channels);
     }
 
 

@@ -20,14 +20,10 @@ public abstract class SchedulerBench extends BenchBase {
 
     @Setup(Level.Trial)
     public void startScheduler() {
-        spawner = switch (scheduler) {
-            case "jgort" -> {
-                runtime = startJgort("java");
-                yield Spawner.jgort(runtime);
-            }
-            case "jdk" -> Spawner.jdk();
-            default -> throw new IllegalArgumentException("scheduler \"" + scheduler + "\" is unknown: use jgort or jdk");
-        };
+        if (!scheduler.equals("jgort") && !scheduler.equals("jdk")) {
+            throw new IllegalArgumentException("scheduler \"" + scheduler + "\" is unknown: use jgort or jdk");
+        }
+        spawner = spawnerFor(scheduler);
     }
 
 }

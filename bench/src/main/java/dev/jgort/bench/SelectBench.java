@@ -27,14 +27,10 @@ public class SelectBench extends BenchBase {
 
     @Setup(Level.Trial)
     public void start() {
-        switch (channels) {
-            case "jgort" -> {
-                runtime = startJgort("java");
-                spawner = Spawner.jgort(runtime);
-            }
-            case "jox" -> spawner = Spawner.jdk();
-            default -> throw new IllegalArgumentException("channels \"" + channels + "\" is unknown: use jgort or jox");
+        if (!channels.equals("jgort") && !channels.equals("jox")) {
+            throw new IllegalArgumentException("channels \"" + channels + "\" is unknown: use jgort or jox");
         }
+        spawner = spawnerFor(channels);
     }
 
 

@@ -42,7 +42,7 @@ final class M {
     /** Blocked on its note (for traces). */
     volatile boolean blocked;
 
-    /** Go's {@code m.isextra}: made for threads the runtime did not create ({@code needm}). */
+    /** Go's {@code m.isextra}: made for threads the runtime did not create ({@code needm}). Set once, before publication. */
     boolean extra;
     /** Link in the extra-M list; guarded by that list's lock (the head CAS'd to a marker). */
     M extraLink;

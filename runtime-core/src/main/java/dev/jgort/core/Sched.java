@@ -1495,9 +1495,20 @@ final class Sched implements LocalRunQueue.Overflow {
     private final M extraLocked;
     /** Go's {@code extraMWaiters}: threads waiting in needm for an extra M; newextram makes as many. */
     private final AtomicInteger extraMWaiters = new AtomicInteger();
-    /** Go's {@code sched.needextram}: the last spare was taken; the callback that took it makes another. */
+    /**
+     * Go's {@code sched.needextram}: the last spare was taken; the callback that took it makes another.
+     * A racy flag as in Go: two callbacks may both see it and both make one (harmless: one spare more).
+     */
     private volatile boolean needextram;
+    /** Whether the first extra M was made (Go makes it at start-up; here on the first needm). CAS once. */
     private final AtomicBoolean extraMsStarted = new AtomicBoolean();
+    /*
+     * Ownership of an extra M: on the list, nobody's (its fields are touched only by whoever holds the
+     * list); bound, its thread's (foreignCarriers maps the thread to it; only that thread runs
+     * cgocallback with it, and dropm removes the binding once, settled by foreignCarriers.remove).
+     * Its P follows the M protocol: mp.p and the P's status change under pLock, or by CAS out of
+     * _Psyscall (sysmon's retake, stop-the-world, dropm).
+     */
 
     /** Go's {@code lockextra}: takes the list; with {@code nilokay} false, waits until it is non-empty. */
     private M lockextra(boolean nilokay) {

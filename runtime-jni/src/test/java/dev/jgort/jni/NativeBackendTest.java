@@ -1,7 +1,6 @@
 package dev.jgort.jni;
 
 import dev.jgort.api.GoRuntime;
-import dev.jgort.api.Goroutine;
 import dev.jgort.api.RuntimeConfig;
 import dev.jgort.api.RuntimeStats;
 import dev.jgort.spi.G0;
@@ -17,13 +16,13 @@ import org.junit.jupiter.api.condition.OS;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.jgort.core.api.GoTestSupport.BOUND;
+import static dev.jgort.core.api.GoTestSupport.inGoroutine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -37,7 +36,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  * their TLS slot, reaped by the free-M sweep; failures are exceptions, not crashes.
  */
 class NativeBackendTest {
-    private static final Duration BOUND = Duration.ofSeconds(60);
 
     @BeforeAll
     static void libraryLoads() {
@@ -46,22 +44,6 @@ class NativeBackendTest {
 
     private static GoRuntime startNative(int procs) {
         return GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(procs).withBackend("native"));
-    }
-
-    /** Runs {@code body} in a goroutine and returns what it returned (failing on anything it threw). */
-    private static <T> T inGoroutine(GoRuntime rt, java.util.concurrent.Callable<T> body) throws InterruptedException {
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Throwable> error = new AtomicReference<>();
-        Goroutine g = rt.go(() -> {
-            try {
-                result.set(body.call());
-            } catch (Throwable t) {
-                error.set(t);
-            }
-        });
-        assertTrue(g.join(BOUND), "the goroutine did not end within " + BOUND);
-        if (error.get() != null) fail("the goroutine threw " + error.get(), error.get());
-        return result.get();
     }
 
     /** This module re-runs runtime-core's suite with -Djgort.backend=native: it must really get native Ms. */

@@ -28,11 +28,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * polled with {@link Thread#onSpinWait()} / {@link Go#gosched()}), and every wait has a generous bound
  * ({@link #BOUND}) so that a broken scheduler fails a test instead of hanging the build.
  */
-final class GoTestSupport {
+public final class GoTestSupport {
     private GoTestSupport() {}
 
     /** The overall bound of any single wait in these tests. Generous: it is a hang detector, not a speed check. */
-    static final Duration BOUND = Duration.ofSeconds(60);
+    public static final Duration BOUND = Duration.ofSeconds(60);
 
     /** A runtime with {@code n} Ps and otherwise default settings. */
     static RuntimeConfig config(int maxProcs) {
@@ -106,7 +106,7 @@ final class GoTestSupport {
      * Runs {@code body} in a goroutine of {@code rt}, waits for it (bounded) and returns its result;
      * whatever the body throws is rethrown here.
      */
-    static <T> T inGoroutine(GoRuntime rt, Callable<T> body) throws InterruptedException {
+    public static <T> T inGoroutine(GoRuntime rt, Callable<T> body) throws InterruptedException {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<Throwable> error = new AtomicReference<>();
         Goroutine g = rt.go(() -> {
@@ -132,7 +132,7 @@ final class GoTestSupport {
     }
 
     /** Joins {@code g} within {@link #BOUND}, failing the test if it has not ended by then. */
-    static void assertJoined(Goroutine g) throws InterruptedException {
+    public static void assertJoined(Goroutine g) throws InterruptedException {
         assertTrue(g.join(BOUND), () -> "goroutine " + g.id() + " (" + g.name() + ") did not end within "
                 + BOUND + "; its state is " + g.state() + ", blocked on " + waitReason(g.thread()));
     }
