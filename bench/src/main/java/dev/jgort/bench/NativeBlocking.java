@@ -11,9 +11,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The blocking-native workload: goroutines blocked in libc's {@code usleep} through FFM while others
  * compute. The goroutines are started from the benchmark thread (not a root goroutine) so that the
- * blockers' joins can stay outside the timed region. The call is written once as {@code Go.syscall(...)}: on jgort that is a system call (the P
- * is handed to another M while it blocks); on the JDK's scheduler {@code Go.syscall} outside a
- * goroutine is a plain call, and the carrier is simply pinned.
+ * blockers' joins can stay outside the timed region. The call is written once, as
+ * {@code Go.syscall(...)} (Go's {@code entersyscall}: the P stays in {@code _Psyscall} until sysmon
+ * retakes it) or {@code Go.blockingSyscall(...)} ({@code entersyscallblock}: the P is handed off at
+ * once); on the JDK's scheduler both are plain calls outside a goroutine, and the carrier is simply
+ * pinned.
  */
 public final class NativeBlocking {
     private NativeBlocking() {}
@@ -37,12 +39,15 @@ public final class NativeBlocking {
         private final Thread[] threads = new Thread[BLOCKERS];
         private final AtomicInteger calls = new AtomicInteger();
 
-        /** Starts the blockers: each makes {@link #CALLS_EACH} blocking {@code usleep} calls. */
-        public Blockers(Spawner spawner) {
+        /**
+         * Starts the blockers: each makes {@link #CALLS_EACH} blocking {@code usleep} calls, through
+         * {@code Go.blockingSyscall} when {@code knownToBlock}, else through {@code Go.syscall}.
+         */
+        public Blockers(Spawner spawner, boolean knownToBlock) {
             for (int i = 0; i < BLOCKERS; i++) {
                 threads[i] = spawner.start(() -> {
                     for (int k = 0; k < CALLS_EACH; k++) {
-                        usleep(SLEEP_MICROS);
+                        usleep(SLEEP_MICROS, knownToBlock);
                         calls.incrementAndGet();
                     }
                 });
@@ -57,9 +62,11 @@ public final class NativeBlocking {
         }
     }
 
-    private static void usleep(int micros) {
+    private static void usleep(int micros, boolean knownToBlock) {
         try {
-            int rc = Go.syscall(() -> (int) USLEEP.invokeExact(micros));
+            int rc = knownToBlock
+                    ? Go.blockingSyscall(() -> (int) USLEEP.invokeExact(micros))
+                    : Go.syscall(() -> (int) USLEEP.invokeExact(micros));
             if (rc != 0) throw new IllegalStateException("usleep returned " + rc);
         } catch (RuntimeException | Error e) {
             throw e;

@@ -95,6 +95,11 @@ public final class Go {
     /**
      * Go's {@code entersyscallblock}: like {@link #syscall(Syscall)} for a call known to block for long;
      * the P is handed off at once instead of after a sysmon tick.
+     *
+     * <p>Prefer it for calls that wait (sleeps, waits on native events, reads that usually block): many
+     * goroutines making such calls back to back through {@link #syscall(Syscall)} keep the Ps in
+     * {@code _Psyscall} (a returning call takes any P left there, so sysmon seldom retakes one; Go's
+     * golang/go#28701), and the other goroutines run several times slower.
      */
     public static <T, E extends Throwable> T blockingSyscall(Syscall<T, E> call) throws E {
         return inSyscall(call, true);
