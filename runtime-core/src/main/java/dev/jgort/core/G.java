@@ -95,6 +95,37 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
         this.adopted = true;
     }
 
+    /**
+     * A stand-in G for an M that must get a P without leaving its thread: a callback on an extra M (Go
+     * runs it on the extra M's locked G; here it runs on the foreign thread itself), or a goroutine that
+     * could not unmount after a system call. It has no virtual thread and only ever stands in a run
+     * queue, locked to {@code m}: the M that takes it from the queue hands its P to {@code m}
+     * ({@code startlockedm}). Whoever moves it out of {@code _Grunnable} by {@link #claim()} decides:
+     * an M (it hands its P over) or the waiting M itself (the runtime stopped; the entry left in the
+     * queue is then skipped).
+     */
+    G(Sched sched, M m) {
+        this.sched = sched;
+        this.goid = 0;
+        this.name = null;
+        this.thread = null;
+        this.cont = null;
+        this.adopted = false;
+        this.lockedm = m;
+        casIdleToRunnable();
+    }
+
+    /** Whether this is a stand-in G (no virtual thread). */
+    boolean isStandIn() {
+        return thread == null;
+    }
+
+    /** A stand-in G: {@code _Grunnable} → {@code _Grunning} once. @return whether this call won */
+    boolean claim() {
+        long w = (long) STATUS.getVolatile(this);
+        return (w & STATE_MASK) == RUNNABLE && STATUS.compareAndSet(this, w, (w & ~STATE_MASK) | RUNNING);
+    }
+
     // ---- the virtual thread's scheduler ------------------------------------------------------
 
     /**

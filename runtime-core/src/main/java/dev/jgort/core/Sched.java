@@ -388,6 +388,8 @@ final class Sched implements LocalRunQueue.Overflow {
             // This M is about to run a G: if it was spinning, another M must take over the search.
             if (mp.spinning) resetspinning(mp);
             if (gp.lockedm != null) {
+                // A stand-in G whose M gave up waiting (the runtime stopped): nothing to run.
+                if (gp.isStandIn() && !gp.claim()) continue;
                 // Hand our P to the G's own M and wait.
                 if (!startlockedm(mp, gp)) return;
                 continue;
@@ -965,9 +967,13 @@ final class Sched implements LocalRunQueue.Overflow {
         return true;
     }
 
-    /** For a G that could not unmount after a syscall: waits on its M (pinned) until a P is idle. */
+    /**
+     * For a G that could not unmount after a syscall (pinned): it keeps its M, so it waits there for a
+     * P the way a callback does (a stand-in G locked to the M is queued and an M hands it a P).
+     */
     private void acquirepPinned(M mp) {
-        while (!acquireIdleP(mp)) LockSupport.parkNanos(this, 50_000);
+        if (waitForP(mp)) return;
+        while (!acquireIdleP(mp)) LockSupport.parkNanos(this, 50_000); // stopped: no M hands Ps over
     }
 
     /**
@@ -1662,15 +1668,7 @@ final class Sched implements LocalRunQueue.Overflow {
         try {
             P oldp = mp.oldp;
             mp.oldp = null;
-            if (!exitsyscallfast(mp, oldp)) {
-                // Every P busy: wait for one, polling like a pinned goroutine after its syscall. Sysmon
-                // must be awake to retake Ps from syscalls (it may be in deep sleep).
-                sysmon.wake();
-                while (!acquireIdleP(mp)) {
-                    if (stopped) throw stoppedForCallbacks();
-                    LockSupport.parkNanos(this, 50_000);
-                }
-            }
+            if (!exitsyscallfast(mp, oldp)) exitsyscall0Callback(mp);
             mp.p.syscalltick++;
             mp.runs++;
             mp.incallback = true;
@@ -1701,6 +1699,53 @@ final class Sched implements LocalRunQueue.Overflow {
             if (handoff != null) handoffp(handoff);
         }
     }
+
+    /**
+     * Go's {@code exitsyscall0} for a callback, whose G is locked to its extra M.
+     *
+     * @throws RuntimeStoppedException if the runtime stops first (no M will hand a P over)
+     */
+    private void exitsyscall0Callback(M mp) {
+        if (!waitForP(mp)) throw stoppedForCallbacks();
+    }
+
+    /**
+     * Go's {@code exitsyscall0} for a G locked to {@code mp}, which cannot leave it: every P is busy, so
+     * a stand-in G locked to {@code mp} goes to the global queue and the M sleeps until the M that takes
+     * it from a queue hands over its P ({@link #startlockedm}). The waiter thus takes its turn with the
+     * goroutines, and sysmon retakes a P in {@code _Psyscall} for it as for any queued work. Called
+     * holding {@code mp}'s pLock, as the fast path is.
+     *
+     * @return true holding a P; false if the runtime stopped first (no M will hand a P over)
+     */
+    private boolean waitForP(M mp) {
+        G cg = new G(this, mp);
+        P idle;
+        lock.lock();
+        try {
+            idle = pidleget();
+            if (idle == null) runq.put(cg);
+        } finally {
+            lock.unlock();
+        }
+        if (idle != null) {
+            acquirep(mp, idle);
+            return true;
+        }
+        sysmon.wake(); // it may be in deep sleep, and only its retake frees a P held in a syscall
+        while (!mp.park.sleep(STOP_CHECK_NS)) {
+            // Claiming the G settles the race with an M handing us its P: if we win, none will.
+            if (stopped && cg.claim()) return false;
+        }
+        mp.park.clear();
+        P pp = mp.nextp;
+        mp.nextp = null;
+        acquirep(mp, pp);
+        return true;
+    }
+
+    /** How often an M waiting in {@link #waitForP} looks whether the runtime has stopped. */
+    private static final long STOP_CHECK_NS = 10_000_000L;
 
     /** See {@link dev.jgort.spi.ExtraMs#dropm}. */
     void dropmCurrent() {

@@ -26,7 +26,9 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -260,6 +262,44 @@ class NativeCallbacksTest {
             assertEquals(0, r.errors());
             assertEquals(4_000, r.sum());
             assertEquals(1, maxRunning.get(), "two callbacks ran at once on GOMAXPROCS 1");
+        }
+    }
+
+    /**
+     * Go's exitsyscall0 for a callback: with every P busy and never idle, a callback is queued with the
+     * goroutines and an M hands it a P when its turn comes. Here the only P runs a goroutine that yields
+     * until the callback has run: waiting for an idle P would wait forever.
+     */
+    @Test
+    void aCallbackGetsItsTurnWhileEveryPStaysBusy() throws Throwable {
+        try (GoRuntime rt = start(1)) {
+            NativeCallbacks cb = NativeCallbacks.of(rt);
+            CountDownLatch spinning = new CountDownLatch(1);
+            AtomicBoolean called = new AtomicBoolean();
+            Goroutine busy = rt.go(() -> {
+                spinning.countDown();
+                while (!called.get()) Thread.yield(); // Go's Gosched: through the global queue, never idle
+            });
+            assertTrue(spinning.await(BOUND.toSeconds(), TimeUnit.SECONDS));
+            long id = cb.register(x -> {
+                called.set(true);
+                return x + 1;
+            });
+            AtomicReference<Object> outcome = new AtomicReference<>();
+            Thread caller = Thread.ofPlatform().start(() -> {
+                try {
+                    outcome.set(run(id, 1, 3, 0)); // one C thread, 3 calls: 1 + 2 + 3
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            });
+            try {
+                assertTrue(caller.join(BOUND), "the callback never got a P while a goroutine kept the only one busy");
+            } finally {
+                called.set(true); // on failure, let the goroutine end so that close() does not wait forever
+            }
+            assertEquals(new Run(6, 0, 0), outcome.get());
+            assertTrue(busy.join(BOUND));
         }
     }
 
