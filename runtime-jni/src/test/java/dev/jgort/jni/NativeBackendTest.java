@@ -114,19 +114,26 @@ class NativeBackendTest {
         return recurse(depth + 1) + 1;
     }
 
-    /** Go's free-M protocol with real memory: M create/exit cycles leave the process's mappings flat. */
+    /**
+     * Go's free-M protocol with real memory: M create/exit cycles leave the process's mappings and the
+     * JVM's JNI global references (each start record holds one to its g0) flat.
+     */
     @Test
     @EnabledOnOs(OS.LINUX)
-    void tenThousandMThreadCyclesLeaveTheMappingsFlat() throws Exception {
+    void tenThousandMThreadCyclesLeaveTheMappingsAndGlobalRefsFlat() throws Exception {
         NativeBackend backend = new NativeBackend();
         StackChoice stack = new StackChoice(StackChoice.Kind.RUNTIME_ALLOCATED, 256 * 1024);
         AtomicLong ran = new AtomicLong();
         cycles(backend, stack, 200, ran); // warm up whatever the JVM maps once
         int before = mappings();
+        int refsBefore = JniGlobalRefs.count();
         cycles(backend, stack, 10_000, ran);
         int after = mappings();
+        int refsAfter = JniGlobalRefs.count();
         assertEquals(10_200, ran.get());
         assertTrue(after - before < 50, "mappings grew from " + before + " to " + after + " over 10,000 M cycles");
+        assertTrue(refsAfter - refsBefore < 50,
+                "JNI global references grew from " + refsBefore + " to " + refsAfter + " over 10,000 M cycles");
     }
 
     private static void cycles(NativeBackend backend, StackChoice stack, int n, AtomicLong ran) throws ThreadStartException {

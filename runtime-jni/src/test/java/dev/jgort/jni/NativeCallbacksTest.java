@@ -152,7 +152,10 @@ class NativeCallbacksTest {
         }
     }
 
-    /** Go's TestEnsureDropM: threads that call back and exit give their M back: no M or thread leak. */
+    /**
+     * Go's TestEnsureDropM: threads that call back and exit give their M back: no M, thread (attachment)
+     * or JNI global-reference leak.
+     */
     @Test
     void exitingNativeThreadsGiveTheirExtraMsBack() throws Throwable {
         try (GoRuntime rt = start(2)) {
@@ -164,12 +167,16 @@ class NativeCallbacksTest {
             });
             assertEquals(1, run(id, 1, 1, 0).sum()); // the first extra Ms exist now
             long madeBefore = rt.stats().threadsCreated();
-            for (int i = 0; i < 200; i++) assertEquals(1, run(id, 1, 1, 0).sum()); // one fresh C thread each time
+            int refsBefore = JniGlobalRefs.count();
+            for (int i = 0; i < 1_000; i++) assertEquals(1, run(id, 1, 1, 0).sum()); // one fresh C thread each time
             long made = rt.stats().threadsCreated() - madeBefore;
-            assertTrue(made <= 2, "200 short-lived callback threads reuse the extra Ms; " + made + " were made");
+            assertTrue(made <= 2, "1,000 short-lived callback threads reuse the extra Ms; " + made + " were made");
             for (Thread t : javaThreads) {
                 assertTrue(t.join(BOUND), "the JVM's view of an exited C thread must end (detached): " + t);
             }
+            int refsAfter = JniGlobalRefs.count();
+            assertTrue(refsAfter - refsBefore < 50,
+                    "JNI global references grew from " + refsBefore + " to " + refsAfter + " over 1,000 callback threads");
         }
     }
 
