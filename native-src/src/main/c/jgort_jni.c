@@ -227,6 +227,7 @@ static jlong JNICALL start_thread(JNIEnv *env, jclass cls, jobject body, jstring
     if (rc != JNI_OK) {
         /* The thread is ending without having run anything: wait for it, then release it all. */
         while (jgort_os_thread_reap(t) == EBUSY) {
+            jgort_os_yield(); /* it is a few instructions from its end */
         }
         (*env)->DeleteGlobalRef(env, s->body);
         free(s);

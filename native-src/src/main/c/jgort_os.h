@@ -27,6 +27,9 @@ int jgort_os_thread_start(jgort_os_thread **out, int runtime_stack, size_t size,
  */
 int jgort_os_thread_reap(jgort_os_thread *t);
 
+/* Gives the CPU to another thread (Go's osyield): for a wait that lasts microseconds. */
+void jgort_os_yield(void);
+
 /* The calling thread's stack region [lo, hi) as the OS knows it. */
 int jgort_os_stack_bounds(uintptr_t *lo, uintptr_t *hi);
 

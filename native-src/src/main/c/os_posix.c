@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,10 @@ int jgort_os_thread_reap(jgort_os_thread *t) {
     if (t->map != NULL) munmap(t->map, t->map_len);
     free(t);
     return 0;
+}
+
+void jgort_os_yield(void) {
+    sched_yield();
 }
 
 int jgort_os_stack_bounds(uintptr_t *lo, uintptr_t *hi) {

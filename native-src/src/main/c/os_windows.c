@@ -71,6 +71,10 @@ int jgort_os_thread_reap(jgort_os_thread *t) {
     return 0;
 }
 
+void jgort_os_yield(void) {
+    SwitchToThread();
+}
+
 int jgort_os_stack_bounds(uintptr_t *lo, uintptr_t *hi) {
     ULONG_PTR low, high;
     GetCurrentThreadStackLimits(&low, &high); /* Windows 8 and later */
