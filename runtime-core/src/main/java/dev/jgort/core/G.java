@@ -325,6 +325,7 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
 
     @Override
     public String toString() {
+        if (isStandIn()) return "stand-in for M" + (lockedm != null ? lockedm.id : -1);
         return "goroutine " + goid + " [" + state().name().toLowerCase(java.util.Locale.ROOT) + "]";
     }
 }

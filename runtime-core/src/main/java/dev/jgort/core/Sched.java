@@ -1219,12 +1219,18 @@ final class Sched implements LocalRunQueue.Overflow {
             mp.spinning = false;
             if (nmspinning.decrementAndGet() < 0) throw new IllegalStateException("gcstopm: negative nmspinning");
         }
-        P pp = mp.p;
-        if (pp == stwOwnerP) {
+        if (mp.p == stwOwnerP) {
             // The goroutine that stopped the world blocked before starting it again: nobody can run it.
             fatal(new IllegalStateException("stopTheWorld: the goroutine that stopped the world blocked before "
                     + "starting it again; nothing can run until it does"));
         }
+        gcstopP(mp);
+        return stopm(mp);
+    }
+
+    /** {@code gcstopm}'s part for the P: {@code mp}'s running P stops for the world-stopper. */
+    private void gcstopP(M mp) {
+        P pp = mp.p;
         mp.p = null;
         pp.m = null;
         lock.lock();
@@ -1234,7 +1240,6 @@ final class Sched implements LocalRunQueue.Overflow {
         } finally {
             lock.unlock();
         }
-        return stopm(mp);
     }
 
     /**
@@ -1662,13 +1667,18 @@ final class Sched implements LocalRunQueue.Overflow {
         }
         Thread t = Thread.currentThread();
         M mp = boundExtraM(t);
+        if (mp != null && mp.incallback) {
+            // A callback's native code calls back again on the same thread: it runs on the same M with
+            // the P the outer callback holds (Go: cgocallback on an M whose curg is in a cgo call).
+            return fn.applyAsLong(arg);
+        }
         if (mp == null) mp = needm(t);
         // exitsyscall: the callback needs a P, as a goroutine returning from a system call.
         mp.lockP();
         try {
             P oldp = mp.oldp;
             mp.oldp = null;
-            if (!exitsyscallfast(mp, oldp)) exitsyscall0Callback(mp);
+            if (!(exitsyscallfast(mp, oldp) && keepP(mp))) exitsyscall0Callback(mp);
             mp.p.syscalltick++;
             mp.runs++;
             mp.incallback = true;
@@ -1719,29 +1729,43 @@ final class Sched implements LocalRunQueue.Overflow {
      * @return true holding a P; false if the runtime stopped first (no M will hand a P over)
      */
     private boolean waitForP(M mp) {
-        G cg = new G(this, mp);
-        P idle;
-        lock.lock();
-        try {
-            idle = pidleget();
-            if (idle == null) runq.put(cg);
-        } finally {
-            lock.unlock();
+        while (true) {
+            G cg = new G(this, mp);
+            P pp;
+            lock.lock();
+            try {
+                pp = pidleget();
+                if (pp == null) runq.put(cg);
+            } finally {
+                lock.unlock();
+            }
+            if (pp == null) {
+                sysmon.wake(); // it may be in deep sleep, and only its retake frees a P held in a syscall
+                while (!mp.park.sleep(STOP_CHECK_NS)) {
+                    // Claiming the G settles the race with an M handing us its P: if we win, none will.
+                    if (stopped && cg.claim()) return false;
+                }
+                mp.park.clear();
+                pp = mp.nextp;
+                mp.nextp = null;
+            }
+            acquirep(mp, pp);
+            if (keepP(mp)) return true;
         }
-        if (idle != null) {
-            acquirep(mp, idle);
-            return true;
-        }
-        sysmon.wake(); // it may be in deep sleep, and only its retake frees a P held in a syscall
-        while (!mp.park.sleep(STOP_CHECK_NS)) {
-            // Claiming the G settles the race with an M handing us its P: if we win, none will.
-            if (stopped && cg.claim()) return false;
-        }
-        mp.park.clear();
-        P pp = mp.nextp;
-        mp.nextp = null;
-        acquirep(mp, pp);
-        return true;
+    }
+
+    /**
+     * For an M that got a P back without passing through {@code schedule} (a callback, a pinned
+     * goroutine): the safe point {@code schedule} would have been. Runs a pending safe-point function;
+     * if the world is stopping, stops the P for it (the stopper counted it as running, and neither a
+     * callback nor a pinned goroutine can be preempted) and returns false: the caller waits again.
+     */
+    private boolean keepP(M mp) {
+        P pp = mp.p;
+        if (pp.runSafePointFn != 0) runSafePointFn(pp);
+        if (!gcwaiting) return true;
+        gcstopP(mp);
+        return false;
     }
 
     /** How often an M waiting in {@link #waitForP} looks whether the runtime has stopped. */

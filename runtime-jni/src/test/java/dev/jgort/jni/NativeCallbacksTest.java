@@ -285,7 +285,7 @@ class NativeCallbacksTest {
             AtomicBoolean called = new AtomicBoolean();
             Goroutine busy = rt.go(() -> {
                 spinning.countDown();
-                while (!called.get()) Thread.yield(); // Go's Gosched: through the global queue, never idle
+                while (!called.get()) Thread.yield(); // never idle; every 61st tick looks at the global queue
             });
             assertTrue(spinning.await(BOUND.toSeconds(), TimeUnit.SECONDS));
             long id = cb.register(x -> {
@@ -307,6 +307,41 @@ class NativeCallbacksTest {
             }
             assertEquals(new Run(6, 0, 0), outcome.get());
             assertTrue(busy.join(BOUND));
+        }
+    }
+
+    /**
+     * A callback's native code calls back again on the same thread: the nested callback runs on the
+     * same M with the outer one's P (on GOMAXPROCS 1, waiting for a second P would never end).
+     */
+    @Test
+    void aCallbackCanCallBackAgainThroughNativeCode() throws Throwable {
+        try (GoRuntime rt = start(1)) {
+            NativeCallbacks cb = NativeCallbacks.of(rt);
+            long inner = cb.register(x -> x * 2);
+            long outer = cb.register(x -> {
+                try (Arena a = Arena.ofConfined()) {
+                    MemorySegment result = a.allocate(ValueLayout.JAVA_LONG);
+                    int rc = (int) callOnce.invokeExact(invoke, inner, x, result);
+                    if (rc != 0) throw new IllegalStateException("the nested jgort_invoke returned " + rc);
+                    return result.get(ValueLayout.JAVA_LONG, 0) + 1;
+                } catch (RuntimeException | Error e) {
+                    throw e;
+                } catch (Throwable t) {
+                    throw new IllegalStateException(t);
+                }
+            });
+            AtomicReference<Object> outcome = new AtomicReference<>();
+            Thread caller = Thread.ofPlatform().start(() -> {
+                try {
+                    outcome.set(run(outer, 2, 100, 0)); // 2 C threads, 100 calls each with the arguments 0..99
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            });
+            // On failure close() stops the runtime, which ends a callback stuck waiting for a P.
+            assertTrue(caller.join(BOUND), "a nested callback waited for a P its own outer callback holds");
+            assertEquals(new Run(2 * (2 * 4_950 + 100), 0, 0), outcome.get()); // each call returns 2x + 1
         }
     }
 
