@@ -1678,7 +1678,8 @@ final class Sched implements LocalRunQueue.Overflow {
         try {
             P oldp = mp.oldp;
             mp.oldp = null;
-            if (!(exitsyscallfast(mp, oldp) && keepP(mp))) exitsyscall0Callback(mp);
+            // Else Go's exitsyscall0 for a callback, whose G is locked to its extra M.
+            if (!(exitsyscallfast(mp, oldp) && keepP(mp)) && !waitForP(mp)) throw stoppedForCallbacks();
             mp.p.syscalltick++;
             mp.runs++;
             mp.incallback = true;
@@ -1711,20 +1712,16 @@ final class Sched implements LocalRunQueue.Overflow {
     }
 
     /**
-     * Go's {@code exitsyscall0} for a callback, whose G is locked to its extra M.
-     *
-     * @throws RuntimeStoppedException if the runtime stops first (no M will hand a P over)
-     */
-    private void exitsyscall0Callback(M mp) {
-        if (!waitForP(mp)) throw stoppedForCallbacks();
-    }
-
-    /**
      * Go's {@code exitsyscall0} for a G locked to {@code mp}, which cannot leave it: every P is busy, so
      * a stand-in G locked to {@code mp} goes to the global queue and the M sleeps until the M that takes
      * it from a queue hands over its P ({@link #startlockedm}). The waiter thus takes its turn with the
-     * goroutines, and sysmon retakes a P in {@code _Psyscall} for it as for any queued work. Called
-     * holding {@code mp}'s pLock, as the fast path is.
+     * goroutines, and sysmon retakes a P in {@code _Psyscall} for it as for any queued work.
+     *
+     * <p>Called holding {@code mp}'s pLock, as the fast path is. Sleeping with it held stalls nobody: no
+     * P names {@code mp} while it waits, so sysmon, stop-the-world and forEachP have no reason to take
+     * it. The hand-over is settled by the stand-in's CAS ({@link G#claim}): the winning M writes
+     * {@code mp.nextp} (volatile) before it fires {@code mp.park}, and only that M fires it; the
+     * waiter claims the stand-in itself only once the runtime has stopped.
      *
      * @return true holding a P; false if the runtime stopped first (no M will hand a P over)
      */

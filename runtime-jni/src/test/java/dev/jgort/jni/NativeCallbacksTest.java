@@ -98,6 +98,20 @@ class NativeCallbacksTest {
         }
     }
 
+    /**
+     * {@link #run} on a platform thread of its own, so that a test can bound its wait (and clean up
+     * when it fails); {@code outcome} gets the {@link Run}, or what {@code run} threw.
+     */
+    private static Thread runOnThread(AtomicReference<Object> outcome, long id, int threads, int callsBase, int callsStep) {
+        return Thread.ofPlatform().start(() -> {
+            try {
+                outcome.set(run(id, threads, callsBase, callsStep));
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+    }
+
     private static GoRuntime start(int procs) {
         return GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(procs));
     }
@@ -293,13 +307,7 @@ class NativeCallbacksTest {
                 return x + 1;
             });
             AtomicReference<Object> outcome = new AtomicReference<>();
-            Thread caller = Thread.ofPlatform().start(() -> {
-                try {
-                    outcome.set(run(id, 1, 3, 0)); // one C thread, 3 calls: 1 + 2 + 3
-                } catch (Throwable t) {
-                    outcome.set(t);
-                }
-            });
+            Thread caller = runOnThread(outcome, id, 1, 3, 0); // one C thread, 3 calls: 1 + 2 + 3
             try {
                 assertTrue(caller.join(BOUND), "the callback never got a P while a goroutine kept the only one busy");
             } finally {
@@ -332,13 +340,7 @@ class NativeCallbacksTest {
                 }
             });
             AtomicReference<Object> outcome = new AtomicReference<>();
-            Thread caller = Thread.ofPlatform().start(() -> {
-                try {
-                    outcome.set(run(outer, 2, 100, 0)); // 2 C threads, 100 calls each with the arguments 0..99
-                } catch (Throwable t) {
-                    outcome.set(t);
-                }
-            });
+            Thread caller = runOnThread(outcome, outer, 2, 100, 0); // 2 C threads, 100 calls each: arguments 0..99
             // On failure close() stops the runtime, which ends a callback stuck waiting for a P.
             assertTrue(caller.join(BOUND), "a nested callback waited for a P its own outer callback holds");
             assertEquals(new Run(2 * (2 * 4_950 + 100), 0, 0), outcome.get()); // each call returns 2x + 1
