@@ -23,7 +23,8 @@ int jgort_os_thread_start(jgort_os_thread **out, int runtime_stack, size_t size,
 
 /*
  * Go's freem sweep for one M: if the thread has ended, releases it and the stack the runtime mapped
- * and returns 0 (the handle is gone); if it still runs, returns EBUSY.
+ * (kept in a small cache for the next thread of the same size, as Go reuses stacks, or unmapped) and
+ * returns 0 (the handle is gone); if it still runs, returns EBUSY.
  */
 int jgort_os_thread_reap(jgort_os_thread *t);
 

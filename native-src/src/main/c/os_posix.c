@@ -36,6 +36,56 @@ static void *run_thread(void *p) {
     return NULL;
 }
 
+/*
+ * Go reuses the stacks of exited Ms; so does this: the runtime-allocated mappings of reaped threads
+ * (guard page still in place) wait here for the next thread that asks for the same size. At most
+ * STACK_CACHE_SLOTS are kept (a full cache unmaps its oldest-placed entry), for the life of the
+ * process, like Go's stack pool. Guarded by stack_cache_mu.
+ */
+#define STACK_CACHE_SLOTS 4
+static pthread_mutex_t stack_cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    void *map;
+    size_t len;
+} stack_cache[STACK_CACHE_SLOTS];
+static int stack_cache_victim; /* the slot a full cache gives up next, round robin */
+
+/* A cached mapping of exactly `len` bytes, or NULL. */
+static void *stack_cache_get(size_t len) {
+    void *map = NULL;
+    pthread_mutex_lock(&stack_cache_mu);
+    for (int i = 0; i < STACK_CACHE_SLOTS; i++) {
+        if (stack_cache[i].map != NULL && stack_cache[i].len == len) {
+            map = stack_cache[i].map;
+            stack_cache[i].map = NULL;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&stack_cache_mu);
+    return map;
+}
+
+/* Keeps a reaped thread's mapping for reuse; a full cache unmaps an older one to make room. */
+static void stack_cache_put(void *map, size_t len) {
+    void *old = NULL;
+    size_t old_len = 0;
+    pthread_mutex_lock(&stack_cache_mu);
+    int slot = -1;
+    for (int i = 0; i < STACK_CACHE_SLOTS && slot < 0; i++) {
+        if (stack_cache[i].map == NULL) slot = i;
+    }
+    if (slot < 0) {
+        slot = stack_cache_victim;
+        stack_cache_victim = (stack_cache_victim + 1) % STACK_CACHE_SLOTS;
+        old = stack_cache[slot].map;
+        old_len = stack_cache[slot].len;
+    }
+    stack_cache[slot].map = map;
+    stack_cache[slot].len = len;
+    pthread_mutex_unlock(&stack_cache_mu);
+    if (old != NULL) munmap(old, old_len);
+}
+
 struct jgort_os_event {
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -62,17 +112,25 @@ int jgort_os_thread_start(jgort_os_thread **out, int runtime_stack, size_t size,
         size_t page = jgort_os_page_size();
         size = (size + page - 1) / page * page;
         size_t len = size + page;
-        void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-        if (map == MAP_FAILED) {
-            err = errno;
-        } else if (mprotect(map, page, PROT_NONE) != 0) {
-            err = errno;
-            munmap(map, len);
-        } else if ((err = pthread_attr_setstack(&attr, (char *) map + page, size)) != 0) {
-            munmap(map, len);
-        } else {
-            t->map = map;
-            t->map_len = len;
+        void *map = stack_cache_get(len);
+        if (map == NULL) {
+            map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+            if (map == MAP_FAILED) {
+                err = errno;
+                map = NULL;
+            } else if (mprotect(map, page, PROT_NONE) != 0) {
+                err = errno;
+                munmap(map, len);
+                map = NULL;
+            }
+        }
+        if (map != NULL) {
+            if ((err = pthread_attr_setstack(&attr, (char *) map + page, size)) != 0) {
+                stack_cache_put(map, len);
+            } else {
+                t->map = map;
+                t->map_len = len;
+            }
         }
     } else if (size != 0) {
         err = pthread_attr_setstacksize(&attr, size);
@@ -82,7 +140,7 @@ int jgort_os_thread_start(jgort_os_thread **out, int runtime_stack, size_t size,
     if (err == 0) err = pthread_create(&t->tid, &attr, run_thread, t);
     pthread_attr_destroy(&attr);
     if (err != 0) {
-        if (t->map != NULL) munmap(t->map, t->map_len);
+        if (t->map != NULL) stack_cache_put(t->map, t->map_len);
         free(t);
         return err;
     }
@@ -99,7 +157,7 @@ int jgort_os_thread_reap(jgort_os_thread *t) {
     int err = pthread_join(t->tid, NULL); /* returns at once: the thread is past its last act */
     if (err != 0) return err;
 #endif
-    if (t->map != NULL) munmap(t->map, t->map_len);
+    if (t->map != NULL) stack_cache_put(t->map, t->map_len);
     free(t);
     return 0;
 }

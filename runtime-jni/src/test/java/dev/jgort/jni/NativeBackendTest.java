@@ -18,11 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static dev.jgort.core.api.GoTestSupport.BOUND;
 import static dev.jgort.core.api.GoTestSupport.inGoroutine;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -81,12 +83,32 @@ class NativeBackendTest {
             long size = Long.parseLong(kib.group(1)) * 1024;
             long[] bounds = inGoroutine(rt, NativeThreads::currentStack); // the carrier's, i.e. the M's
             assertEquals(size, bounds[1] - bounds[0], "the M runs on exactly the region allocm sized");
-            long page = NativeThreads.pageSize();
-            boolean guard = Files.readAllLines(Path.of("/proc/self/maps")).stream()
-                    .map(l -> l.split("\\s+"))
-                    .anyMatch(f -> f[1].startsWith("---p") && range(f[0])[1] == bounds[0] && range(f[0])[0] == bounds[0] - page);
-            assertTrue(guard, "an inaccessible guard page lies right below the stack at 0x" + Long.toHexString(bounds[0]));
+            assertTrue(guardPageBelow(bounds[0]), "an inaccessible guard page lies right below the stack at 0x" + Long.toHexString(bounds[0]));
         }
+    }
+
+    /** Whether an inaccessible page is mapped right below {@code lo}. */
+    private static boolean guardPageBelow(long lo) throws IOException {
+        long page = NativeThreads.pageSize();
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                .map(l -> l.split("\\s+"))
+                .anyMatch(f -> f[1].startsWith("---p") && range(f[0])[1] == lo && range(f[0])[0] == lo - page);
+    }
+
+    /**
+     * Go reuses the stacks of exited Ms: once an M's thread is reaped its mapping stays (guard page
+     * and all), and the next M of the same size runs on that very region.
+     */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void theNextMRunsOnAReapedMsStack() throws Exception {
+        NativeBackend backend = new NativeBackend();
+        StackChoice stack = new StackChoice(StackChoice.Kind.RUNTIME_ALLOCATED, 320 * 1024);
+        AtomicReference<long[]> first = new AtomicReference<>(), second = new AtomicReference<>();
+        startAndReap(backend, stack, 1, () -> first.set(NativeThreads.currentStack()));
+        assertTrue(guardPageBelow(first.get()[0]), "the reaped M's stack is kept for reuse, not unmapped");
+        startAndReap(backend, stack, 2, () -> second.set(NativeThreads.currentStack()));
+        assertArrayEquals(first.get(), second.get(), "the second M runs on the first one's stack");
     }
 
     private static long[] range(String field) {
@@ -137,17 +159,20 @@ class NativeBackendTest {
     }
 
     private static void cycles(NativeBackend backend, StackChoice stack, int n, AtomicLong ran) throws ThreadStartException {
-        for (int i = 0; i < n; i++) {
-            TlsSlot tls = backend.newTlsSlot(i);
-            G0 g0 = new G0(i, "jgort-test-m" + i, stack);
-            backend.newThread(new ThreadStart(g0, tls, ran::incrementAndGet));
-            long deadline = System.nanoTime() + BOUND.toNanos();
-            while (!backend.reap(g0, tls)) {
-                if (System.nanoTime() - deadline > 0) fail("thread of M " + i + " did not end within " + BOUND);
-                Thread.onSpinWait();
-            }
-            assertTrue(g0.isThreadEnded());
+        for (int i = 0; i < n; i++) startAndReap(backend, stack, i, ran::incrementAndGet);
+    }
+
+    /** Starts M {@code id}'s native thread running {@code fn}, and reaps it once it has ended. */
+    private static void startAndReap(NativeBackend backend, StackChoice stack, long id, Runnable fn) throws ThreadStartException {
+        TlsSlot tls = backend.newTlsSlot(id);
+        G0 g0 = new G0(id, "jgort-test-m" + id, stack);
+        backend.newThread(new ThreadStart(g0, tls, fn));
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (!backend.reap(g0, tls)) {
+            if (System.nanoTime() - deadline > 0) fail("thread of M " + id + " did not end within " + BOUND);
+            Thread.onSpinWait();
         }
+        assertTrue(g0.isThreadEnded());
     }
 
     private static int mappings() throws IOException {
