@@ -36,7 +36,9 @@ public interface GoRuntime extends AutoCloseable {
     }
 
     /**
-     * Starts a goroutine ({@code go f()}).
+     * Starts a goroutine ({@code go f()}). Called from a goroutine that sysmon has flagged for
+     * preemption, it yields first, as Go preempts a goroutine at its next function call (see
+     * {@link Go#checkPreempt()}).
      *
      * @throws java.util.concurrent.RejectedExecutionException after {@link #close()} began
      */

@@ -47,8 +47,16 @@ final class JgortRuntime implements GoRuntime, ExtraMs {
         return go(null, task);
     }
 
+    /**
+     * Go's {@code newproc}. Like every Go function call, it is also a preemption point: a calling
+     * goroutine that sysmon has flagged yields first (Go preempts it in newproc's stack-check
+     * prologue). Without this, a goroutine spawning in a long loop would ignore the flag until sysmon
+     * took its P, and every goroutine it started after that would go through the global queue's lock.
+     */
     @Override
     public Goroutine go(String name, Runnable task) {
+        G caller = JgortProvider.currentG();
+        if (caller != null && caller.sched == sched) caller.checkPreempt();
         G gp = newG(name, task);
         gp.thread.start();
         return gp;

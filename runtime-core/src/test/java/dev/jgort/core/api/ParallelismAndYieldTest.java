@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Go's proc_test.go: TestGoroutineParallelism, TestGoroutineParallelism2, TestYieldProgress,
- * TestYieldLockedProgress, TestYieldLocked and TestBlockLocked, through the public API.
+ * TestYieldLockedProgress, TestPreemption, TestYieldLocked and TestBlockLocked, through the public API.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ParallelismAndYieldTest {
@@ -170,6 +170,47 @@ class ParallelismAndYieldTest {
     @Test
     void yieldLockedProgress_lockedGoroutineGoschedLetsAnotherGoroutineRunOnOneP() throws Exception {
         yieldProgress(true);
+    }
+
+    // Go: TestPreemption ("goroutines are preempted at function calls"). Two goroutines on one P take
+    // turns on x; each waits for its turn in a loop whose only call into the runtime is go(). jgort
+    // cannot preempt a running virtual thread, but go() is a call Go would preempt in (newproc's
+    // prologue): once sysmon flags the waiter, its next go() yields, so the other one runs. Sysmon's
+    // JVM-only hand-off of a hog's P is switched off, so nothing else can get the other goroutine onto
+    // a thread. The waiter paces its go() calls (a busy wait, never a yield) so that a failing run
+    // queues ~600,000 goroutines in BOUND, not hundreds of millions.
+    @Test
+    void preemption_aGoroutineThatOnlyStartsGoroutinesIsPreemptedInGo() throws Exception {
+        final int turns = 5;
+        final long paceNanos = TimeUnit.MICROSECONDS.toNanos(100);
+        try (GoRuntime rt = GoRuntime.start(GoTestSupport.config(1).withMaxOversubscription(0))) {
+            Failures failures = new Failures();
+            AtomicInteger x = new AtomicInteger();
+            AtomicBoolean abort = new AtomicBoolean();
+            List<Goroutine> gs = new ArrayList<>();
+            for (int g = 0; g < 2; g++) {
+                int me = g;
+                gs.add(failures.go(rt, () -> {
+                    long deadline = System.nanoTime() + BOUND.toNanos();
+                    for (int i = 0; i < turns && !abort.get(); i++) {
+                        while (x.get() != me && !abort.get()) {
+                            if (System.nanoTime() - deadline > 0) {
+                                abort.set(true);
+                                throw new AssertionError("goroutine " + me + " waited " + BOUND + " for turn " + i
+                                        + ": starting goroutines never let the other goroutine run");
+                            }
+                            rt.go(() -> { });
+                            for (long t0 = System.nanoTime(); System.nanoTime() - t0 < paceNanos; ) {
+                                Thread.onSpinWait();
+                            }
+                        }
+                        x.set(1 - me);
+                    }
+                }));
+            }
+            assertAllJoined(gs);
+            failures.check();
+        }
     }
 
     private static void yieldProgress(boolean locked) throws Exception {
