@@ -5,22 +5,32 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Go's {@code sched.lock}: a mutex that blocks the thread, never the goroutine.
  *
- * <p>Go's runtime locks spin and then sleep the M; a goroutine waiting for one keeps its M. A virtual
- * thread waiting on a {@link ReentrantLock} would instead unmount, and its M would go on to schedule
- * other goroutines in the middle of a scheduler operation done on the G's behalf (entersyscall,
- * exitsyscall, stop-the-world): the M the G had captured would no longer be the one it runs on. So a
- * virtual thread spins for this lock (critical sections are short); platform threads (Ms, sysmon,
- * callers outside the runtime) park as usual.
+ * <p>Go's runtime locks ({@code lock2} in lock_futex.go) spin a little, yield the thread once, and only
+ * then sleep the M; a goroutine waiting for one keeps its M. A virtual thread waiting on a
+ * {@link ReentrantLock} would instead unmount, and its M would go on to schedule other goroutines in
+ * the middle of a scheduler operation done on the G's behalf (entersyscall, exitsyscall,
+ * stop-the-world): the M the G had captured would no longer be the one it runs on. So a virtual thread
+ * spins for this lock (critical sections are short). Platform threads (Ms, sysmon, callers outside the
+ * runtime) spin and yield as {@code lock2} does before they park: a parked waiter costs the unlocking
+ * thread a futex wake-up in {@link #unlock()}, which is what made a spawning goroutine and an M
+ * taking batches from the global queue slow each other down.
  */
 final class SchedLock extends ReentrantLock {
     private static final long serialVersionUID = 1L;
+    /** Go's {@code active_spin} × {@code active_spin_cnt}: tries with a spin-wait hint in between. */
+    private static final int ACTIVE_SPIN = 4 * 30;
 
     @Override
     public void lock() {
         if (Thread.currentThread().isVirtual()) {
             while (!tryLock()) Thread.onSpinWait();
-        } else {
-            super.lock();
+            return;
         }
+        for (int i = 0; i < ACTIVE_SPIN; i++) {
+            if (tryLock()) return;
+            Thread.onSpinWait();
+        }
+        Thread.yield(); // Go's passive_spin: osyield once
+        if (!tryLock()) super.lock();
     }
 }
