@@ -28,7 +28,7 @@ final class Deadlock {
             if (mp.running()) return false;
         }
         int asleep = 0;
-        for (G gp : s.allgs) {
+        for (G gp : s.allgsSnapshot()) {
             if (gp.status() == G.DEAD) continue;
             if (gp.status() != G.WAITING) return false;
             Thread.State ts = gp.thread.getState();
@@ -43,7 +43,7 @@ final class Deadlock {
     /** Go's goroutine dump: a header and the stack of each goroutine. */
     static String report(Sched s) {
         StringBuilder b = new StringBuilder();
-        for (G gp : s.allgs) {
+        for (G gp : s.allgsSnapshot()) {
             if (gp.status() == G.DEAD) continue;
             b.append("goroutine ").append(gp.goid).append(" [").append(SchedTrace.waitReason(gp, gp.status()))
                     .append(", ").append(gp.state().name().toLowerCase(java.util.Locale.ROOT)).append("] \"").append(gp.name())

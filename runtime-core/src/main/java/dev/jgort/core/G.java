@@ -59,11 +59,13 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
     boolean toGlobal;
 
     /**
-     * Whether the G was put in {@link Sched#allgs} (set before the add). Volatile: {@code goexit0}
-     * reads it after marking the G dead, the M that adds it re-checks for death after the add, so a G
-     * that dies while being added is never left in the set.
+     * The part of allgs ({@link AllGs}) this G was put in, by the M that first saw it unmount, and its
+     * index there. Null until then. Written by that part's owner; read by {@link AllGs#remove} on the M
+     * the G ends on, after the status CASes that order the G's runs. A stale index (the owner moved the
+     * G since) only makes the remove miss, and {@link AllGs} drops dead Gs when it next copies.
      */
-    volatile boolean inAllgs;
+    AllGs allgs;
+    int allgIndex;
 
     private static final VarHandle STATUS;
     static {

@@ -178,7 +178,7 @@ final class JgortRuntime implements GoRuntime, ExtraMs {
     public void shutdownNow() {
         closed = true;
         sched.interruptAll = true;
-        for (G gp : sched.allgs) gp.thread.interrupt();
+        sched.forEachG(gp -> gp.thread.interrupt());
         for (M mp : sched.allmSnapshot()) {
             G gp = mp.curg;
             if (gp != null) gp.thread.interrupt();
@@ -220,7 +220,7 @@ final class JgortRuntime implements GoRuntime, ExtraMs {
                     // Like ExecutorService.close(): an interrupted closer stops everything, still waits.
                     interrupted = true;
                     sched.interruptAll = true;
-                    for (G gp : sched.allgs) gp.thread.interrupt();
+                    sched.forEachG(gp -> gp.thread.interrupt());
                 }
             }
         } finally {

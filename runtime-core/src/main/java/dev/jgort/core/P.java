@@ -16,6 +16,8 @@ final class P {
 
     final int id;
     final LocalRunQueue runq = new LocalRunQueue();
+    /** This P's part of Go's {@code allgs}; its owner is the owner of the P. */
+    final AllGs allgs = new AllGs();
 
     /** Go's {@code p.status}: set by the owner; {@code _Psyscall} → other states only by CAS ({@link #casStatus}). */
     volatile int status = IDLE;

@@ -12,6 +12,7 @@ import dev.jgort.spi.TlsSlot;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -98,11 +100,11 @@ final class Sched implements LocalRunQueue.Overflow {
     /** Goroutines that ended on an M without a P (only after a failure); the rest are counted per P. */
     private final LongAdder gexitedNoP = new LongAdder();
     /**
-     * Live Gs that have unmounted at least once (parked or yielded): what deadlock reports, detail
-     * traces and shutdownNow walk. Gs that run to completion without ever unmounting never enter it,
-     * which keeps spawn-heavy work cheap; they are found on the run queues or the Ms meanwhile.
+     * The part of Go's {@code allgs} for Gs first seen unmounting by an M without a P, and for the Gs
+     * of Ps that {@code procresize} frees; the rest are in each P's {@link P#allgs}. Owned by whoever
+     * holds {@link #lock}. Walk them all with {@link #forEachG}.
      */
-    final Set<G> allgs = ConcurrentHashMap.newKeySet();
+    private final AllGs allgsNoP = new AllGs();
     /** Virtual threads started inside goroutines by plain JDK APIs, by thread. */
     final ConcurrentHashMap<Thread, G> adopted = new ConcurrentHashMap<>();
     /** Carriers that are not {@link JavaThreadBackend.CarrierThread}s (other backends), by thread. */
@@ -190,7 +192,24 @@ final class Sched implements LocalRunQueue.Overflow {
         return (int) (created + gcreatedNoP.sum() - exited);
     }
 
-    /** Goroutines ever started. */
+    /**
+     * Calls {@code action} with every live G that has unmounted at least once (Go's {@code forEachG}),
+     * and possibly with some that have ended or, while {@code procresize} runs, twice: callers check
+     * the status. Any thread, no locks.
+     */
+    void forEachG(Consumer<G> action) {
+        for (P pp : allp) pp.allgs.forEach(action); // Ps first: procresize moves their Gs to allgsNoP
+        allgsNoP.forEach(action);
+    }
+
+    /** The Gs {@link #forEachG} walks, each once (G keeps Object's identity equality), in walk order. */
+    Set<G> allgsSnapshot() {
+        Set<G> gs = new LinkedHashSet<>();
+        forEachG(gs::add);
+        return gs;
+    }
+
+        /** Goroutines ever started. */
     long goroutinesCreated() {
         long created = gcreatedNoP.sum();
         for (P pp : allp) created += pp.created();
@@ -437,10 +456,21 @@ final class Sched implements LocalRunQueue.Overflow {
             // Ended in our run, or (the CAS fails) resumed and ended on another M, which reports it.
             return gp.casRunningToDead(word) && goexit0(mp, gp);
         }
-        if (!gp.inAllgs) {
-            gp.inAllgs = true;
-            allgs.add(gp);
-            if (gp.status() == G.DEAD) allgs.remove(gp); // it ended on another M meanwhile
+        if (gp.allgs == null) {
+            P p = mp.p; // ours while we hold the pLock
+            if (p != null) {
+                p.allgs.add(gp);
+            } else {
+                lock.lock();
+                try {
+                    allgsNoP.add(gp);
+                } finally {
+                    lock.unlock();
+                }
+            }
+            if (gp.status() == G.DEAD) AllGs.remove(gp); // it ended on another M meanwhile
+            // shutdownNow sets interruptAll, then walks allgs: it saw this G, or we see the flag.
+            if (interruptAll) gp.thread.interrupt();
         }
         if (gp.preempt) {
             // Its time slice ran out (sysmon) and it parked instead of calling checkPreempt. In Go it
@@ -462,7 +492,7 @@ final class Sched implements LocalRunQueue.Overflow {
      * @return whether the M must exit with it (it ended while locked to this M)
      */
     private boolean goexit0(M mp, G gp) {
-        if (gp.inAllgs) allgs.remove(gp);
+        AllGs.remove(gp);
         if (gp.adopted) adopted.remove(gp.thread);
         boolean locked = gp.lockedm == mp;
         if (gp.lockedm != null) nlockedm.decrementAndGet();
@@ -1169,6 +1199,7 @@ final class Sched implements LocalRunQueue.Overflow {
             for (int k = n - 1; k >= 0; k--) runq.putHead(buf[k]);
             gcreatedNoP.add(pp.created());
             gexitedNoP.add(pp.exited());
+            pp.allgs.moveTo(allgsNoP); // before allp changes: a walker of the new allp finds them here
             pp.status = P.DEAD;
         }
         M mp = ownM;

@@ -66,7 +66,7 @@ final class SchedTrace {
                     .append(" blocked=").append(mp.blocked).append(" lockedg=")
                     .append(lockedg != null ? lockedg.goid : -1).append('\n');
         }
-        gs.addAll(s.allgs);
+        s.forEachG(gs::add);
         for (G gp : gs) {
             int status = gp.status();
             if (status == G.DEAD) continue;

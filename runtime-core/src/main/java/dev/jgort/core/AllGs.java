@@ -1,0 +1,127 @@
+package dev.jgort.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.Consumer;
+
+/**
+ * One part of Go's {@code allgs}: the goroutines that have unmounted at least once (parked or yielded),
+ * for deadlock reports, detail traces and {@code shutdownNow}. Gs that run to completion without ever
+ * unmounting never enter it, which keeps spawn-heavy work cheap; they are found on the run queues or
+ * the Ms meanwhile.
+ *
+ * <p>Go's allgs is one slice behind a lock, cheap because Go reuses dead Gs. jgort's Gs are not reused,
+ * so a set with a remove per G would sit on every first park and every exit (it was ~9% of skynet's
+ * samples as a ConcurrentHashMap). Instead each P has one of these, plus one under {@code sched.lock}
+ * for Ms without a P and for the Gs of Ps that {@code procresize} frees:
+ * <ul>
+ *   <li>{@link #add}: one writer, the owner (the M holding the P, or whoever holds {@code sched.lock}
+ *       for the lock's part). It appends, and publishes with a release store of {@link #n}. When the
+ *       array is full it copies the live entries into a new array (twice their number, at least
+ *       {@link #MIN_CAPACITY}) and publishes that: an array is never rewritten in place except for
+ *       appends to free slots and removals, so a reader never misses a G that stays in it.</li>
+ *   <li>{@link #remove}: any thread (the M the G ended on). It clears the G's slot by CAS, only if the
+ *       slot still holds that G. The G's {@code allgs}/{@code allgIndex} may be stale (the owner moved
+ *       it meanwhile); then the CAS fails or hits an abandoned array, and the dead G stays until the
+ *       next copy drops it. Either way no other G is ever removed.</li>
+ *   <li>{@link #forEach}: any thread, without locks. It sees every G added before the call and still in
+ *       the set; it may see dead Gs, and (while {@code procresize} moves Gs) a G twice. Readers filter
+ *       on the G's status.</li>
+ * </ul>
+ */
+final class AllGs {
+    static final int MIN_CAPACITY = 64;
+
+    /** The current array: replaced by the owner, never shrunk in place. */
+    private volatile G[] gs = new G[MIN_CAPACITY];
+    /**
+     * Slots [0, n) of {@link #gs} have been written (some may be cleared since). Written by the owner
+     * with release stores (no StoreLoad fence on the add path), read with acquire loads.
+     */
+    @SuppressWarnings("unused") private int n;
+
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(G[].class);
+    private static final VarHandle N;
+    static {
+        try {
+            N = MethodHandles.lookup().findVarHandle(AllGs.class, "n", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Adds {@code gp}, which is in no part yet. Owner only. */
+    void add(G gp) {
+        G[] a = gs;
+        int k = (int) N.getOpaque(this); // the owner's own value
+        if (k == a.length) {
+            k = copyLive(a, k);
+            a = gs;
+        }
+        gp.allgs = this;
+        gp.allgIndex = k;
+        SLOT.setRelease(a, k, gp);
+        N.setRelease(this, k + 1);
+    }
+
+    /**
+     * Copies the live entries of {@code a[0, k)} into a new array, in order (so each G moves to a lower
+     * index or stays), and publishes it. Owner only. @return how many it copied
+     */
+    private int copyLive(G[] a, int k) {
+        int live = 0;
+        for (int i = 0; i < k; i++) {
+            G g = (G) SLOT.getAcquire(a, i);
+            if (g != null && g.status() != G.DEAD) live++;
+        }
+        G[] b = new G[Math.max(MIN_CAPACITY, 2 * live + 2)];
+        int j = 0;
+        for (int i = 0; i < k && j < live; i++) {
+            G g = (G) SLOT.getAcquire(a, i);
+            if (g != null && g.status() != G.DEAD) {
+                g.allgIndex = j;
+                b[j++] = g;
+            }
+        }
+        // Publish the copy before the count that covers it; a reader reading n first and gs second
+        // never reads past the entries of the array it gets (see forEach).
+        gs = b;
+        N.setRelease(this, j);
+        return j;
+    }
+
+    /** The current array's length (tests: dead Gs do not pile up). */
+    int capacity() {
+        return gs.length;
+    }
+
+    /** Removes {@code gp} if it is still where it was put. Any thread. */
+    static void remove(G gp) {
+        AllGs part = gp.allgs;
+        if (part == null) return;
+        int i = gp.allgIndex;
+        G[] a = part.gs;
+        if (i < a.length) SLOT.compareAndSet(a, i, gp, null);
+    }
+
+    /** Moves every G here to {@code to} ({@code procresize}, world stopped, both parts' owner). */
+    void moveTo(AllGs to) {
+        forEach(to::add);
+        gs = new G[MIN_CAPACITY];
+        N.setRelease(this, 0);
+    }
+
+    /**
+     * Calls {@code action} with each G in the set (and possibly some dead ones). Any thread. It reads
+     * {@link #n}, then {@link #gs}: a G that was at index i < n in the array of that count is at an
+     * index ≤ i in any later copy, so it is seen whichever array the second read returns.
+     */
+    void forEach(Consumer<G> action) {
+        int k = (int) N.getAcquire(this);
+        G[] a = gs;
+        for (int i = 0, end = Math.min(k, a.length); i < end; i++) {
+            G g = (G) SLOT.getAcquire(a, i);
+            if (g != null) action.accept(g);
+        }
+    }
+}
