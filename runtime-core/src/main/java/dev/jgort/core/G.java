@@ -26,11 +26,13 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
     static final int IDLE = 0, RUNNABLE = 1, RUNNING = 2, SYSCALL = 3, WAITING = 4, DEAD = 6;
     private static final long STATE_MASK = 0xFF, SEQ_ONE = 0x100;
 
+    // Every started goroutine's thread keeps its G (its scheduler) until the thread itself is garbage:
+    // each field here costs a million-goroutine program megabytes of live heap, so the G holds only
+    // what the scheduler needs. Its name is its thread's; its continuation is read from the thread
+    // (cont()); the M running it is found from the Ms (mp.curg).
     final Sched sched;
     final long goid;
-    private final String name;        // null: "goroutine-<goid>"
     final Thread thread;
-    final Runnable cont;              // the thread's runContinuation: running it mounts the G
     final boolean adopted;            // a virtual thread started inside a G by plain JDK APIs
 
     @SuppressWarnings("unused") private volatile long status; // (seq << 8) | state, see STATUS
@@ -38,13 +40,13 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
     /** Link in the global run queue; guarded by {@code sched.lock}. */
     G schedlink;
 
-    /** The M that runs (or last ran) this G; written by that M, read by traces. */
-    volatile M m;
-
     /** Go's {@code g.lockedm}: the M this G is wired to. Written by the G itself while running. */
     volatile M lockedm;
-    /** Go's {@code lockedExt} / {@code lockedInt}: nesting counts; touched only by the G itself. */
-    int lockedExt, lockedInt;
+    /**
+     * Go's {@code lockedExt}: the nesting count of {@code lockOSThread}; touched only by the G itself.
+     * (Go's {@code lockedInt} counts the runtime's own internal locks; jgort's runtime takes none.)
+     */
+    int lockedExt;
 
     /** Go's {@code g.preempt}: set by sysmon ({@code preemptone}), honoured at {@link #checkPreempt()}. */
     volatile boolean preempt;
@@ -80,20 +82,15 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
     G(Sched sched, long goid, String name, Runnable task) {
         this.sched = sched;
         this.goid = goid;
-        this.name = name;
         this.thread = VThreads.newThread(this, name == null ? "" : name, task);
-        this.cont = VThreads.continuation(thread);
         this.adopted = false;
     }
 
-    /** A G for a virtual thread started inside a goroutine whose continuation {@code cont} is. */
-    G(Sched sched, long goid, Thread vthread, Runnable cont) {
+    /** A G for a virtual thread started inside a goroutine. */
+    G(Sched sched, long goid, Thread vthread) {
         this.sched = sched;
         this.goid = goid;
-        String n = vthread.getName();
-        this.name = n.isEmpty() ? null : n;
         this.thread = vthread;
-        this.cont = cont;
         this.adopted = true;
     }
 
@@ -109,12 +106,15 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
     G(Sched sched, M m) {
         this.sched = sched;
         this.goid = 0;
-        this.name = null;
         this.thread = null;
-        this.cont = null;
         this.adopted = false;
         this.lockedm = m;
         casIdleToRunnable();
+    }
+
+    /** The thread's continuation: running it mounts the G. */
+    Runnable cont() {
+        return VThreads.continuation(thread);
     }
 
     /** Whether this is a stand-in G (no virtual thread). */
@@ -136,7 +136,7 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
      */
     @Override
     public void execute(Runnable r) {
-        if (r == cont) {
+        if (r == cont()) {
             sched.ready(this);
         } else {
             sched.readyForeign(r);
@@ -219,7 +219,8 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
 
     @Override
     public String name() {
-        return name != null ? name : "goroutine-" + goid;
+        String n = thread != null ? thread.getName() : "";
+        return n.isEmpty() ? "goroutine-" + goid : n;
     }
 
     @Override
@@ -287,7 +288,7 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
         if (lockedExt == Integer.MAX_VALUE) throw new IllegalStateException("LockOSThread nesting overflow");
         M mp = sched.currentM();
         if (mp == null) throw new IllegalStateException("lockOSThread: goroutine " + goid + " is not on an M");
-        if (lockedExt == 0 && lockedInt == 0) sched.reserveLockedM(this);
+        if (lockedExt == 0) sched.reserveLockedM(this);
         lockedExt++;
         lockedm = mp;
         mp.lockedg = this;
@@ -298,7 +299,7 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
     public void unlockOSThread() {
         if (lockedExt == 0) return;
         lockedExt--;
-        if (lockedExt == 0 && lockedInt == 0) {
+        if (lockedExt == 0) {
             M mp = lockedm;
             if (mp != null) mp.lockedg = null;
             lockedm = null;

@@ -279,7 +279,7 @@ final class Sched implements LocalRunQueue.Overflow {
             }
             G gp = adopted.get(vt);
             if (gp == null) {
-                gp = adopted.computeIfAbsent(vt, t -> new G(this, newGoid(), t, r));
+                gp = adopted.computeIfAbsent(vt, t -> new G(this, newGoid(), t));
             }
             ready(gp);
         } catch (Throwable t) {
@@ -425,7 +425,6 @@ final class Sched implements LocalRunQueue.Overflow {
     private boolean execute(M mp, G gp, boolean inheritTime) {
         long word = gp.beginRun();
         P pp = mp.p;
-        gp.m = mp;
         gp.preempt = false;
         mp.curg = gp;
         if (!inheritTime) pp.schedtick++;
@@ -433,7 +432,7 @@ final class Sched implements LocalRunQueue.Overflow {
         if (interruptAll) gp.thread.interrupt();
         mp.unlockP(); // the G (and sysmon, if the G gets stuck) may use the P now
         try {
-            gp.cont.run(); // mounts the virtual thread here until it unmounts
+            gp.cont().run(); // mounts the virtual thread here until it unmounts
         } catch (Throwable t) {
             // The JDK reports a G's own uncaught exceptions itself; this is the continuation failing.
             fatal(new IllegalStateException("jgort: goroutine " + gp.goid + " failed to run: " + t, t));

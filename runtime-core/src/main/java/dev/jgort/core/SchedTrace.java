@@ -3,8 +3,10 @@ package dev.jgort.core;
 import dev.jgort.api.RuntimeStats;
 import dev.jgort.spi.WaitReason;
 
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
@@ -55,11 +57,15 @@ final class SchedTrace {
         }
         List<M> ms = s.allmSnapshot();
         Set<G> gs = new LinkedHashSet<>();
+        Map<G, M> runningOn = new IdentityHashMap<>();
         for (M mp : ms) {
             P pp = mp.p;
             G curg = mp.curg;
             G lockedg = mp.lockedg;
-            if (curg != null) gs.add(curg);
+            if (curg != null) {
+                gs.add(curg);
+                runningOn.put(curg, mp);
+            }
             b.append("  M").append(mp.id).append(": p=").append(pp != null ? pp.id : -1)
                     .append(" curg=").append(curg != null ? curg.goid : -1)
                     .append(" mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=").append(mp.spinning)
@@ -70,7 +76,7 @@ final class SchedTrace {
         for (G gp : gs) {
             int status = gp.status();
             if (status == G.DEAD) continue;
-            M mp = status == G.RUNNING ? gp.m : null;
+            M mp = status == G.RUNNING ? runningOn.get(gp) : null;
             M lm = gp.lockedm;
             b.append("  G").append(gp.goid).append(": status=").append(status).append('(')
                     .append(waitReason(gp, status)).append(") m=").append(mp != null ? mp.id : -1)
