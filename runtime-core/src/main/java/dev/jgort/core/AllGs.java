@@ -13,30 +13,43 @@ import java.util.function.Consumer;
  * <p>Go's allgs is one slice behind a lock, cheap because Go reuses dead Gs. jgort's Gs are not reused,
  * so a set with a remove per G would sit on every first park and every exit (it was ~9% of skynet's
  * samples as a ConcurrentHashMap). Instead each P has one of these, plus one under {@code sched.lock}
- * for Ms without a P and for the Gs of Ps that {@code procresize} frees:
+ * for Ms without a P and for the Gs of Ps that {@code procresize} frees.
+ *
+ * <p>Who does what:
  * <ul>
  *   <li>{@link #add}: one writer, the owner (the M holding the P, or whoever holds {@code sched.lock}
- *       for the lock's part). It appends, and publishes with a release store of {@link #n}. When the
- *       array is full it copies the live entries into a new array (twice their number, at least
- *       {@link #MIN_CAPACITY}) and publishes that: an array is never rewritten in place except for
- *       appends to free slots and removals, so a reader never misses a G that stays in it.</li>
- *   <li>{@link #remove}: any thread (the M the G ended on). It clears the G's slot by CAS, only if the
- *       slot still holds that G. The G's {@code allgs}/{@code allgIndex} may be stale (the owner moved
- *       it meanwhile); then the CAS fails or hits an abandoned array, and the dead G stays until the
- *       next copy drops it. Either way no other G is ever removed.</li>
+ *       for the lock's part). A G is added once: the adder first claims it by CAS of
+ *       {@link G#allgs()} from null to {@link #CLAIMING} (two Ms can both see a G's first unmount: the
+ *       G can be readied, stolen and parked elsewhere before its first M looks). The owner then writes
+ *       the G's index and slot, publishes the G's part with a volatile store (a remover that sees the
+ *       part sees the slot), and finally the count {@link #n} with a release store. When the array is
+ *       full it first copies the live entries, in order, into a new array (twice their number, at
+ *       least {@link #MIN_CAPACITY}) and publishes that: an array is never rewritten in place except
+ *       for appends to free slots and removals, so a walker never misses a G that stays in it.</li>
+ *   <li>{@link #remove}: any thread (the M the G ended on). It reads the G's part, then that part's
+ *       array, then the G's index, and clears the slot by CAS only if it still holds that G. The index
+ *       may be stale (a copy moved the G, or abandoned the array); then the CAS fails or hits an old
+ *       array, and the dead G stays until the next copy drops it. No other G is ever removed. A G
+ *       still being added ({@link #CLAIMING}) is left to its adder, which re-checks for death after
+ *       publishing (Sched.execute).</li>
  *   <li>{@link #forEach}: any thread, without locks. It sees every G added before the call and still in
  *       the set; it may see dead Gs, and (while {@code procresize} moves Gs) a G twice. Readers filter
  *       on the G's status.</li>
  * </ul>
+ * An array grows and shrinks only when it fills: after a burst of many parked goroutines the array
+ * keeps its size (mostly cleared slots) until the next copy.
  */
 final class AllGs {
     static final int MIN_CAPACITY = 64;
+
+    /** The part of a G whose adder has claimed it but not yet published it. */
+    static final AllGs CLAIMING = new AllGs();
 
     /** The current array: replaced by the owner, never shrunk in place. */
     private volatile G[] gs = new G[MIN_CAPACITY];
     /**
      * Slots [0, n) of {@link #gs} have been written (some may be cleared since). Written by the owner
-     * with release stores (no StoreLoad fence on the add path), read with acquire loads.
+     * with release stores, read by walkers with volatile loads.
      */
     @SuppressWarnings("unused") private int n;
 
@@ -50,17 +63,28 @@ final class AllGs {
         }
     }
 
-    /** Adds {@code gp}, which is in no part yet. Owner only. */
-    void add(G gp) {
+    /**
+     * Adds {@code gp} unless some part already has it (or is adding it). Owner only.
+     *
+     * @return whether this call added it
+     */
+    boolean add(G gp) {
+        if (!gp.claimAllgs()) return false;
+        append(gp);
+        return true;
+    }
+
+    /** Writes {@code gp} (claimed, or moved here) into the next slot and publishes it. Owner only. */
+    private void append(G gp) {
         G[] a = gs;
         int k = (int) N.getOpaque(this); // the owner's own value
         if (k == a.length) {
             k = copyLive(a, k);
             a = gs;
         }
-        gp.allgs = this;
         gp.allgIndex = k;
         SLOT.setRelease(a, k, gp);
+        gp.publishAllgs(this);
         N.setRelease(this, k + 1);
     }
 
@@ -79,12 +103,12 @@ final class AllGs {
         for (int i = 0; i < k && j < live; i++) {
             G g = (G) SLOT.getAcquire(a, i);
             if (g != null && g.status() != G.DEAD) {
-                g.allgIndex = j;
+                g.allgIndex = j; // before the volatile store of gs: a remover reading gs first sees it
                 b[j++] = g;
             }
         }
-        // Publish the copy before the count that covers it; a reader reading n first and gs second
-        // never reads past the entries of the array it gets (see forEach).
+        // The copy before the count that covers it; a walker reading n first and gs second never reads
+        // past the entries of the array it gets (see forEach).
         gs = b;
         N.setRelease(this, j);
         return j;
@@ -97,16 +121,16 @@ final class AllGs {
 
     /** Removes {@code gp} if it is still where it was put. Any thread. */
     static void remove(G gp) {
-        AllGs part = gp.allgs;
-        if (part == null) return;
-        int i = gp.allgIndex;
+        AllGs part = gp.allgs();
+        if (part == null || part == CLAIMING) return;
         G[] a = part.gs;
+        int i = gp.allgIndex;
         if (i < a.length) SLOT.compareAndSet(a, i, gp, null);
     }
 
-    /** Moves every G here to {@code to} ({@code procresize}, world stopped, both parts' owner). */
+    /** Moves every G here to {@code to} ({@code procresize}: world stopped, lock held, both parts ours). */
     void moveTo(AllGs to) {
-        forEach(to::add);
+        forEach(to::append);
         gs = new G[MIN_CAPACITY];
         N.setRelease(this, 0);
     }
@@ -117,7 +141,7 @@ final class AllGs {
      * index ≤ i in any later copy, so it is seen whichever array the second read returns.
      */
     void forEach(Consumer<G> action) {
-        int k = (int) N.getAcquire(this);
+        int k = (int) N.getVolatile(this);
         G[] a = gs;
         for (int i = 0, end = Math.min(k, a.length); i < end; i++) {
             G g = (G) SLOT.getAcquire(a, i);

@@ -61,18 +61,22 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
     boolean toGlobal;
 
     /**
-     * The part of allgs ({@link AllGs}) this G was put in, by the M that first saw it unmount, and its
-     * index there. Null until then. Written by that part's owner; read by {@link AllGs#remove} on the M
-     * the G ends on, after the status CASes that order the G's runs. A stale index (the owner moved the
-     * G since) only makes the remove miss, and {@link AllGs} drops dead Gs when it next copies.
+     * The part of allgs ({@link AllGs}) this G is in: null until an M first sees it unmount,
+     * {@link AllGs#CLAIMING} while that M adds it, then the part. Set by CAS (the claim) and volatile
+     * stores (publication, procresize's moves); read by {@link AllGs#remove} on the M the G ends on.
      */
-    AllGs allgs;
+    @SuppressWarnings("unused") private volatile AllGs allgs;
+    /**
+     * Its index in the part's array: written by the part's owner before it publishes the part (or,
+     * after a copy, the array). A stale index only makes a remove miss; see {@link AllGs}.
+     */
     int allgIndex;
 
-    private static final VarHandle STATUS;
+    private static final VarHandle STATUS, ALLGS;
     static {
         try {
             STATUS = MethodHandles.lookup().findVarHandle(G.class, "status", long.class);
+            ALLGS = MethodHandles.lookup().findVarHandle(G.class, "allgs", AllGs.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -115,6 +119,21 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
     /** The thread's continuation: running it mounts the G. */
     Runnable cont() {
         return VThreads.continuation(thread);
+    }
+
+    /** The part of allgs this G is in (null: none yet; {@link AllGs#CLAIMING}: being added). */
+    AllGs allgs() {
+        return allgs;
+    }
+
+    /** Claims this G for an add to allgs. @return false if some M has claimed it before */
+    boolean claimAllgs() {
+        return ALLGS.compareAndSet(this, null, AllGs.CLAIMING);
+    }
+
+    /** Publishes the part this G is now in (after its index and slot are written). */
+    void publishAllgs(AllGs part) {
+        allgs = part;
     }
 
     /** Whether this is a stand-in G (no virtual thread). */
@@ -320,7 +339,8 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
 
     @Override
     public boolean checkPreempt() {
-        if (!preempt || syscallDepth > 0) return false;
+        // Go's canPreemptM: not in a system call, not while holding a stopped world (preemptoff).
+        if (!preempt || syscallDepth > 0 || sched.stoppedTheWorld(this)) return false;
         preempt = false;
         gosched();
         return true;

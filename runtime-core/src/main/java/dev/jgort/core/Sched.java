@@ -72,6 +72,11 @@ final class Sched implements LocalRunQueue.Overflow {
     private final Note safePointNote = new Note();
     /** The P of a goroutine that stopped the world (it keeps running on it), or null. */
     private volatile P stwOwnerP;
+    /**
+     * The goroutine that stopped the world, until it starts again: like Go's {@code m.preemptoff}, it
+     * is not preempted meanwhile (it yields nowhere: no P could run it before the world starts).
+     */
+    private volatile G stwOwnerG;
 
     // ---- guarded by lock --------------------------------------------------------------------------
     final GlobalRunQueue runq = new GlobalRunQueue();
@@ -209,7 +214,12 @@ final class Sched implements LocalRunQueue.Overflow {
         return gs;
     }
 
-        /** Goroutines ever started. */
+        /** Whether {@code gp} stopped the world and has not started it again. */
+    boolean stoppedTheWorld(G gp) {
+        return stwOwnerG == gp;
+    }
+
+    /** Goroutines ever started. */
     long goroutinesCreated() {
         long created = gcreatedNoP.sum();
         for (P pp : allp) created += pp.created();
@@ -455,21 +465,27 @@ final class Sched implements LocalRunQueue.Overflow {
             // Ended in our run, or (the CAS fails) resumed and ended on another M, which reports it.
             return gp.casRunningToDead(word) && goexit0(mp, gp);
         }
-        if (gp.allgs == null) {
+        if (gp.allgs() == null) {
             P p = mp.p; // ours while we hold the pLock
+            boolean added;
             if (p != null) {
-                p.allgs.add(gp);
+                added = p.allgs.add(gp);
             } else {
                 lock.lock();
                 try {
-                    allgsNoP.add(gp);
+                    added = allgsNoP.add(gp);
                 } finally {
                     lock.unlock();
                 }
             }
-            if (gp.status() == G.DEAD) AllGs.remove(gp); // it ended on another M meanwhile
-            // shutdownNow sets interruptAll, then walks allgs: it saw this G, or we see the flag.
-            if (interruptAll) gp.thread.interrupt();
+            if (added) {
+                // Dekker twice: our publication, then their flag. goexit0 sets DEAD, then reads the G's
+                // part; shutdownNow sets interruptAll, then walks allgs. Each side misses the other's
+                // store only if the other sees its own.
+                VarHandle.fullFence();
+                if (gp.status() == G.DEAD) AllGs.remove(gp); // it ended on another M meanwhile
+                if (interruptAll) gp.thread.interrupt();
+            }
         }
         if (gp.preempt) {
             // Its time slice ran out (sysmon) and it parked instead of calling checkPreempt. In Go it
@@ -1036,10 +1052,13 @@ final class Sched implements LocalRunQueue.Overflow {
         return took;
     }
 
-    /** Go's {@code preemptone}: asks the G running on {@code pp} to yield at its next check. */
+    /**
+     * Go's {@code preemptone}: asks the G running on {@code pp} to yield at its next check. Never the
+     * caller's own G (stopTheWorld and forEachP call this from a goroutine that must keep running).
+     */
     boolean preemptone(P pp) {
         M mp = pp.m;
-        if (mp == null) return false;
+        if (mp == null || mp == currentM()) return false;
         G gp = mp.curg;
         if (gp == null) return false;
         gp.preempt = true;
@@ -1084,6 +1103,7 @@ final class Sched implements LocalRunQueue.Overflow {
                 stwOwnerP = own;
                 stopwait--;
             }
+            if (inG) stwOwnerG = JgortProvider.currentG(); // null for a callback on an extra M
             for (P pp : allp) { // try to retake all Ps in _Psyscall
                 if (pp.status == P.SYSCALL && pp.casStatus(P.SYSCALL, P.GCSTOP)) {
                     pp.syscalltick++;
@@ -1139,6 +1159,7 @@ final class Sched implements LocalRunQueue.Overflow {
             }
             runnable = procresize(procs, ownM);
             stwOwnerP = null;
+            stwOwnerG = null;
             gcwaiting = false;
         } finally {
             lock.unlock();
