@@ -8,12 +8,11 @@ import dev.jgort.spi.CurrentGoroutine;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.concurrent.Executor;
 
 /**
- * A goroutine: Go's {@code g}. Its body is a virtual thread whose scheduler is this G, so every time
- * the JDK makes the thread runnable (start, unpark, yield, timeout, ...) it calls {@link #execute}
- * with the thread's continuation and the scheduler knows at once which G became runnable.
+ * A goroutine: Go's {@code g}. Its body is a virtual thread whose scheduler object is a {@link GLink}
+ * to this G, so every time the JDK makes the thread runnable (start, unpark, yield, timeout, ...) the
+ * scheduler knows at once which G became runnable.
  *
  * <p>The status word packs Go's {@code atomicstatus} (low 8 bits, Go's numbering) with a sequence
  * number (high bits) that {@link #makeRunnable()} increments. The M that ran the G settles the race
@@ -21,24 +20,20 @@ import java.util.concurrent.Executor;
  * whole word in {@link #endRun}: a ready in between changed the word, so the CAS fails and the G
  * stays runnable (possibly already running on another M).
  */
-final class G implements Executor, Goroutine, CurrentGoroutine {
+final class G implements Goroutine, CurrentGoroutine {
     // Go's G status values (runtime2.go).
     static final int IDLE = 0, RUNNABLE = 1, RUNNING = 2, SYSCALL = 3, WAITING = 4, DEAD = 6;
     private static final long STATE_MASK = 0xFF, SEQ_ONE = 0x100;
 
-    // Every started goroutine's thread keeps its G (its scheduler) until the thread itself is garbage:
-    // each field here costs a million-goroutine program megabytes of live heap, so the G holds only
-    // what the scheduler needs. Its name is its thread's; its continuation is read from the thread
-    // (cont()); the M running it is found from the Ms (mp.curg).
+    // A million live goroutines are a million Gs: the G holds only what the scheduler needs. Its name
+    // is its thread's; its continuation is read from the thread (cont()); the M running it is found
+    // from the Ms (mp.curg). Once it ends, its thread no longer keeps it (GLink).
     final Sched sched;
     final long goid;
     final Thread thread;
     final boolean adopted;            // a virtual thread started inside a G by plain JDK APIs
 
     @SuppressWarnings("unused") private volatile long status; // (seq << 8) | state, see STATUS
-
-    /** Link in the global run queue; guarded by {@code sched.lock}. */
-    G schedlink;
 
     /** Go's {@code g.lockedm}: the M this G is wired to. Written by the G itself while running. */
     volatile M lockedm;
@@ -86,7 +81,9 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
     G(Sched sched, long goid, String name, Runnable task) {
         this.sched = sched;
         this.goid = goid;
-        this.thread = VThreads.newThread(this, name == null ? "" : name, task);
+        GLink link = new GLink();
+        link.g = this;
+        this.thread = VThreads.newThread(link, name == null ? "" : name, task);
         this.adopted = false;
     }
 
@@ -114,6 +111,15 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
         this.adopted = false;
         this.lockedm = m;
         casIdleToRunnable();
+    }
+
+    /** A runtime's {@link Sched#deadG}: no thread, never queued, {@code _Gdead} from the start. */
+    G(Sched sched) {
+        this.sched = sched;
+        this.goid = 0;
+        this.thread = null;
+        this.adopted = false;
+        STATUS.setVolatile(this, (long) DEAD);
     }
 
     /** The thread's continuation: running it mounts the G. */
@@ -145,21 +151,6 @@ final class G implements Executor, Goroutine, CurrentGoroutine {
     boolean claim() {
         long w = (long) STATUS.getVolatile(this);
         return (w & STATE_MASK) == RUNNABLE && STATUS.compareAndSet(this, w, (w & ~STATE_MASK) | RUNNING);
-    }
-
-    // ---- the virtual thread's scheduler ------------------------------------------------------
-
-    /**
-     * Called by the JDK whenever the G's thread becomes runnable (and, for virtual threads started
-     * inside this G without a scheduler of their own, with theirs). Never throws, never drops.
-     */
-    @Override
-    public void execute(Runnable r) {
-        if (r == cont()) {
-            sched.ready(this);
-        } else {
-            sched.readyForeign(r);
-        }
     }
 
     // ---- status ---------------------------------------------------------------------------------

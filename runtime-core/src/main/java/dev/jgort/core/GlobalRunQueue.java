@@ -1,16 +1,24 @@
 package dev.jgort.core;
 
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
 /**
- * The global run queue, Go's {@code sched.runq}: an intrusive FIFO of Gs linked through
- * {@link G#schedlink}.
+ * The global run queue, Go's {@code sched.runq}: a FIFO of Gs.
+ *
+ * <p>Go links its global queue through {@code g.schedlink}. Here it is an array deque: moving a batch
+ * in ({@code runqputslow}) or out ({@code globrunqget}) under the lock then copies references only,
+ * without touching the Gs themselves, which were mostly made on another core. With the intrusive
+ * list, walking a batch of freshly spawned Gs from another core kept {@code sched.lock} for a cache
+ * miss per G, and a spawning goroutine spun on the lock meanwhile. The deque's array grows as
+ * needed and does not shrink.
  *
  * <p>Guarded by {@link Sched#lock}: every method must be called with it held. {@link #size} is also
  * written under the lock but volatile, so the scheduler may glance at it without the lock (Go reads
  * {@code sched.runqsize} the same way) before deciding to take the lock.
  */
 final class GlobalRunQueue {
-    private G head;
-    private G tail;
+    private final ArrayDeque<G> q = new ArrayDeque<>();
     private volatile int size;
 
     /** A glance without the lock; exact only under it. */
@@ -20,38 +28,31 @@ final class GlobalRunQueue {
 
     /** Go's {@code globrunqput}: to the tail. Must hold the lock. */
     void put(G gp) {
-        gp.schedlink = null;
-        if (tail != null) tail.schedlink = gp; else head = gp;
-        tail = gp;
-        size = size + 1;
+        q.addLast(gp);
+        size = q.size();
     }
 
     /** Go's {@code globrunqputhead}: to the head. Must hold the lock. */
     void putHead(G gp) {
-        gp.schedlink = head;
-        head = gp;
-        if (tail == null) tail = gp;
-        size = size + 1;
+        q.addFirst(gp);
+        size = q.size();
     }
 
     /** Go's {@code globrunqputbatch}: {@code batch[0..n)} to the tail, in order. Must hold the lock. */
     void putBatch(G[] batch, int n) {
-        for (int i = 0; i < n; i++) put(batch[i]);
+        for (int i = 0; i < n; i++) q.addLast(batch[i]);
+        size = q.size();
     }
 
     /** Takes the head, or null. Must hold the lock. */
     G pop() {
-        G gp = head;
-        if (gp == null) return null;
-        head = gp.schedlink;
-        if (head == null) tail = null;
-        gp.schedlink = null;
-        size = size - 1;
+        G gp = q.pollFirst();
+        size = q.size();
         return gp;
     }
 
     /** Calls {@code action} for each queued G, head first. Must hold the lock. */
-    void forEach(java.util.function.Consumer<G> action) {
-        for (G gp = head; gp != null; gp = gp.schedlink) action.accept(gp);
+    void forEach(Consumer<G> action) {
+        q.forEach(action);
     }
 }

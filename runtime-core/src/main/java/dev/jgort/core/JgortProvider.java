@@ -26,8 +26,9 @@ public final class JgortProvider implements RuntimeProvider {
         Thread t = Thread.currentThread();
         if (!t.isVirtual()) return null;
         Executor s = VThreads.scheduler(t);
-        if (!(s instanceof G g)) return null;
-        // A thread started inside a goroutine inherits the parent's G as its scheduler object.
+        if (!(s instanceof GLink link)) return null;
+        // A thread started inside a goroutine inherits the parent's link as its scheduler object.
+        G g = link.g;
         return g.thread == t ? g : g.sched.adopted.get(t);
     }
 }

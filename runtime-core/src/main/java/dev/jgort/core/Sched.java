@@ -110,6 +110,8 @@ final class Sched implements LocalRunQueue.Overflow {
      * holds {@link #lock}. Walk them all with {@link #forEachG}.
      */
     private final AllGs allgsNoP = new AllGs();
+    /** What the {@link GLink} of an ended G points at: keeps the runtime reachable, not the G. */
+    final G deadG = new G(this);
     /** Virtual threads started inside goroutines by plain JDK APIs, by thread. */
     final ConcurrentHashMap<Thread, G> adopted = new ConcurrentHashMap<>();
     /** Carriers that are not {@link JavaThreadBackend.CarrierThread}s (other backends), by thread. */
@@ -508,7 +510,11 @@ final class Sched implements LocalRunQueue.Overflow {
      */
     private boolean goexit0(M mp, G gp) {
         AllGs.remove(gp);
-        if (gp.adopted) adopted.remove(gp.thread);
+        if (gp.adopted) {
+            adopted.remove(gp.thread);
+        } else {
+            ((GLink) VThreads.scheduler(gp.thread)).g = deadG; // the thread may outlive us by far
+        }
         boolean locked = gp.lockedm == mp;
         if (gp.lockedm != null) nlockedm.decrementAndGet();
         gp.lockedm = null;

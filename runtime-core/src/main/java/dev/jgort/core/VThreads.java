@@ -19,7 +19,7 @@ final class VThreads {
 
     static final String ADD_OPENS = "--add-opens java.base/java.lang=ALL-UNNAMED";
 
-    private static final MethodHandle NEW_VTHREAD;     // VirtualThread(Executor, String, int, Runnable)
+    private static final MethodHandle NEW_VTHREAD;     // ThreadBuilders.newVirtualThread(Executor, String, int, Runnable)
     private static final VarHandle RUN_CONTINUATION;   // VirtualThread.runContinuation
     private static final VarHandle SCHEDULER;          // VirtualThread.scheduler
     private static final VarHandle CONT_OWNER;         // the VirtualThread bound into runContinuation's lambda
@@ -35,9 +35,13 @@ final class VThreads {
         try {
             Class<?> vt = Class.forName("java.lang.VirtualThread");
             MethodHandles.Lookup l = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
-            newVThread = l.findConstructor(vt, MethodType.methodType(void.class, Executor.class, String.class,
-                    int.class, Runnable.class)).asType(MethodType.methodType(Thread.class, Executor.class,
-                    String.class, int.class, Runnable.class));
+            // The JDK's own factory (Thread.ofVirtual() ends here) rather than the constructor: a static
+            // call inlines to a plain `new`, where a constructor handle allocates out of line
+            // (DirectMethodHandle.allocateInstance was a top frame of spawn-heavy profiles).
+            Class<?> builders = Class.forName("java.lang.ThreadBuilders");
+            newVThread = MethodHandles.privateLookupIn(builders, MethodHandles.lookup()).findStatic(builders,
+                    "newVirtualThread", MethodType.methodType(Thread.class, Executor.class, String.class,
+                            int.class, Runnable.class));
             runCont = l.findVarHandle(vt, "runContinuation", Runnable.class);
             scheduler = l.findVarHandle(vt, "scheduler", Executor.class);
             MethodHandles.Lookup tl = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());

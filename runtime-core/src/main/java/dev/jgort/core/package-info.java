@@ -6,9 +6,10 @@
  * named as in Go:
  * <ul>
  *   <li><b>G</b> — goroutine ({@link dev.jgort.core.G}). A JDK virtual thread whose scheduler object is
- *       the G itself: whenever the JDK makes the thread runnable (start, unpark, yield, sleep expiry,
- *       monitor release) it calls {@code G.execute(continuation)}, so the scheduler learns which G
- *       became runnable without a lookup. Running the continuation on a platform thread mounts the G
+ *       a link to the G ({@link dev.jgort.core.GLink}): whenever the JDK makes the thread runnable
+ *       (start, unpark, yield, sleep expiry, monitor release) it calls {@code execute(continuation)}
+ *       on it, so the scheduler learns which G became runnable without a lookup. When the G ends the
+ *       link lets go of it, so a finished thread that lives on keeps 16 bytes of jgort, not the G. Running the continuation on a platform thread mounts the G
  *       there until it parks, yields or ends: that is Go's {@code execute(gp)}.</li>
  *   <li><b>M</b> — worker thread, or machine ({@link dev.jgort.core.M}). A platform thread (the Java
  *       backend) or a native thread (the JNI backend) that runs the schedule loop. The carrier of a
