@@ -25,12 +25,13 @@ final class G implements Goroutine, CurrentGoroutine {
     static final int IDLE = 0, RUNNABLE = 1, RUNNING = 2, SYSCALL = 3, WAITING = 4, DEAD = 6;
     private static final long STATE_MASK = 0xFF, SEQ_ONE = 0x100;
 
-    // A million live goroutines are a million Gs: the G holds only what the scheduler needs. Its name
-    // is its thread's; its continuation is read from the thread (cont()); the M running it is found
-    // from the Ms (mp.curg). Once it ends, its thread no longer keeps it (GLink).
+    // A million live goroutines are a million Gs: the G holds only what the scheduler needs (64 bytes
+    // with compressed references). Its name is its thread's; the M running it is found from the Ms
+    // (mp.curg). Once it ends, its thread no longer keeps it (GLink).
     final Sched sched;
     final long goid;
     final Thread thread;
+    final Runnable cont;              // the thread's runContinuation: running it mounts the G
     final boolean adopted;            // a virtual thread started inside a G by plain JDK APIs
 
     @SuppressWarnings("unused") private volatile long status; // (seq << 8) | state, see STATUS
@@ -84,6 +85,7 @@ final class G implements Goroutine, CurrentGoroutine {
         GLink link = new GLink();
         link.g = this;
         this.thread = VThreads.newThread(link, name == null ? "" : name, task);
+        this.cont = VThreads.continuation(thread);
         this.adopted = false;
     }
 
@@ -92,6 +94,7 @@ final class G implements Goroutine, CurrentGoroutine {
         this.sched = sched;
         this.goid = goid;
         this.thread = vthread;
+        this.cont = VThreads.continuation(vthread);
         this.adopted = true;
     }
 
@@ -108,6 +111,7 @@ final class G implements Goroutine, CurrentGoroutine {
         this.sched = sched;
         this.goid = 0;
         this.thread = null;
+        this.cont = null;
         this.adopted = false;
         this.lockedm = m;
         casIdleToRunnable();
@@ -118,13 +122,9 @@ final class G implements Goroutine, CurrentGoroutine {
         this.sched = sched;
         this.goid = 0;
         this.thread = null;
+        this.cont = null;
         this.adopted = false;
         STATUS.setVolatile(this, (long) DEAD);
-    }
-
-    /** The thread's continuation: running it mounts the G. */
-    Runnable cont() {
-        return VThreads.continuation(thread);
     }
 
     /** The part of allgs this G is in (null: none yet; {@link AllGs#CLAIMING}: being added). */

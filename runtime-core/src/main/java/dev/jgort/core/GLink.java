@@ -27,7 +27,7 @@ final class GLink implements Executor {
     @Override
     public void execute(Runnable r) {
         G gp = g;
-        if (gp.thread != null && r == gp.cont()) {
+        if (r == gp.cont) { // null for the dead G
             gp.sched.ready(gp);
         } else {
             gp.sched.readyForeign(r);

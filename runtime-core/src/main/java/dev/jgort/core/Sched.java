@@ -444,7 +444,7 @@ final class Sched implements LocalRunQueue.Overflow {
         if (interruptAll) gp.thread.interrupt();
         mp.unlockP(); // the G (and sysmon, if the G gets stuck) may use the P now
         try {
-            gp.cont().run(); // mounts the virtual thread here until it unmounts
+            gp.cont.run(); // mounts the virtual thread here until it unmounts
         } catch (Throwable t) {
             // The JDK reports a G's own uncaught exceptions itself; this is the continuation failing.
             fatal(new IllegalStateException("jgort: goroutine " + gp.goid + " failed to run: " + t, t));

@@ -3,7 +3,6 @@ package dev.jgort.core;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
 
 /**
@@ -20,16 +19,18 @@ final class VThreads {
     static final String ADD_OPENS = "--add-opens java.base/java.lang=ALL-UNNAMED";
 
     private static final MethodHandle NEW_VTHREAD;     // ThreadBuilders.newVirtualThread(Executor, String, int, Runnable)
-    private static final VarHandle RUN_CONTINUATION;   // VirtualThread.runContinuation
-    private static final VarHandle SCHEDULER;          // VirtualThread.scheduler
-    private static final VarHandle CONT_OWNER;         // the VirtualThread bound into runContinuation's lambda
+    // Field getters adapted to (Thread) and (Runnable) receivers and called with invokeExact: the JIT
+    // then inlines each to a type check and a load. (A VarHandle on VirtualThread called with a Thread
+    // goes through a type adaptation at every call, and showed up in profiles.)
+    private static final MethodHandle RUN_CONTINUATION; // VirtualThread.runContinuation
+    private static final MethodHandle SCHEDULER;        // VirtualThread.scheduler
+    private static final MethodHandle CONT_OWNER;       // the VirtualThread bound into runContinuation's lambda
     private static final Class<?> CONT_CLASS;          // the class of every runContinuation lambda
     private static final MethodHandle CURRENT_CARRIER;  // Thread.currentCarrierThread()
     private static final Throwable FAILURE;
 
     static {
-        MethodHandle newVThread = null, currentCarrier = null;
-        VarHandle runCont = null, scheduler = null, contOwner = null;
+        MethodHandle newVThread = null, currentCarrier = null, runCont = null, scheduler = null, contOwner = null;
         Class<?> contClass = null;
         Throwable failure = null;
         try {
@@ -42,22 +43,25 @@ final class VThreads {
             newVThread = MethodHandles.privateLookupIn(builders, MethodHandles.lookup()).findStatic(builders,
                     "newVirtualThread", MethodType.methodType(Thread.class, Executor.class, String.class,
                             int.class, Runnable.class));
-            runCont = l.findVarHandle(vt, "runContinuation", Runnable.class);
-            scheduler = l.findVarHandle(vt, "scheduler", Executor.class);
+            runCont = l.findGetter(vt, "runContinuation", Runnable.class)
+                    .asType(MethodType.methodType(Runnable.class, Thread.class));
+            scheduler = l.findGetter(vt, "scheduler", Executor.class)
+                    .asType(MethodType.methodType(Executor.class, Thread.class));
             MethodHandles.Lookup tl = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
             currentCarrier = tl.findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
             // Every runContinuation is `this::runContinuation`: one hidden lambda class with one
             // captured field, the thread. Reading it maps a Runnable handed to execute() to its thread.
             Thread probe = (Thread) newVThread.invokeExact((Executor) r -> { }, "", 0, (Runnable) () -> { });
-            Runnable cont = (Runnable) runCont.get(probe);
+            Runnable cont = (Runnable) runCont.invokeExact(probe);
             contClass = cont.getClass();
             var fields = contClass.getDeclaredFields();
             if (fields.length != 1 || fields[0].getType() != vt) {
                 throw new IllegalStateException("unexpected VirtualThread.runContinuation shape: " + contClass);
             }
             contOwner = MethodHandles.privateLookupIn(contClass, MethodHandles.lookup())
-                    .findVarHandle(contClass, fields[0].getName(), vt);
-            if (contOwner.get(cont) != probe) {
+                    .findGetter(contClass, fields[0].getName(), vt)
+                    .asType(MethodType.methodType(Thread.class, Runnable.class));
+            if ((Thread) contOwner.invokeExact(cont) != probe) {
                 throw new IllegalStateException("VirtualThread.runContinuation is not bound to its thread");
             }
         } catch (Throwable t) {
@@ -97,17 +101,30 @@ final class VThreads {
 
     /** The Runnable that mounts {@code vthread} on the calling thread and runs it until it unmounts. */
     static Runnable continuation(Thread vthread) {
-        return (Runnable) RUN_CONTINUATION.get(vthread);
+        try {
+            return (Runnable) RUN_CONTINUATION.invokeExact(vthread);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     /** The scheduler object of a virtual thread. */
     static Executor scheduler(Thread vthread) {
-        return (Executor) SCHEDULER.get(vthread);
+        try {
+            return (Executor) SCHEDULER.invokeExact(vthread);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     /** The virtual thread whose continuation {@code r} is, or null if {@code r} is something else. */
     static Thread ownerOf(Runnable r) {
-        return r.getClass() == CONT_CLASS ? (Thread) CONT_OWNER.get(r) : null;
+        if (r.getClass() != CONT_CLASS) return null;
+        try {
+            return (Thread) CONT_OWNER.invokeExact(r);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     /** The platform thread the caller runs on: itself, or the carrier of the calling virtual thread. */
