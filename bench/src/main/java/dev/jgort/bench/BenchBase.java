@@ -28,7 +28,11 @@ import java.util.concurrent.TimeUnit;
 // about 10 minutes on 2 cores.
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 10, time = 2)
+// A fixed heap, touched at start: the million-thread workloads are GC-bound, and with the JVM's
+// default sizing the heap's growth and first-touch page faults during a fork moved their scores by
+// up to ±80% (the same setting for both schedulers; see bench/README.md).
 @Fork(value = 1, jvmArgsAppend = {
+        "-Xms" + BenchBase.HEAP, "-Xmx" + BenchBase.HEAP, "-XX:+AlwaysPreTouch",
         "--add-opens=java.base/java.lang=ALL-UNNAMED",
         "--enable-native-access=ALL-UNNAMED",
         "--sun-misc-unsafe-memory-access=allow", // JMH's own use of Unsafe, warned about on JDK 25
@@ -38,6 +42,8 @@ public abstract class BenchBase {
 
     /** GOMAXPROCS for jgort, and the JDK scheduler's parallelism (set in the fork's arguments). */
     static final int CARRIERS = 2;
+    /** Every fork's heap, initial and maximum. */
+    static final String HEAP = "2g";
 
     /**
      * A jgort runtime with GOMAXPROCS {@link #CARRIERS} on the given backend. The scheduler and channel
