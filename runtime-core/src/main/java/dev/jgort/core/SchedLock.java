@@ -5,15 +5,17 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Go's {@code sched.lock}: a mutex that blocks the thread, never the goroutine.
  *
- * <p>Go's runtime locks ({@code lock2} in lock_futex.go) spin a little, yield the thread once, and only
- * then sleep the M; a goroutine waiting for one keeps its M. A virtual thread waiting on a
- * {@link ReentrantLock} would instead unmount, and its M would go on to schedule other goroutines in
- * the middle of a scheduler operation done on the G's behalf (entersyscall, exitsyscall,
- * stop-the-world): the M the G had captured would no longer be the one it runs on. So a virtual thread
- * spins for this lock (critical sections are short). Platform threads (Ms, sysmon, callers outside the
- * runtime) spin and yield as {@code lock2} does before they park: a parked waiter costs the unlocking
- * thread a futex wake-up in {@link #unlock()}, which is what made a spawning goroutine and an M
- * taking batches from the global queue slow each other down.
+ * <p>Go's runtime locks ({@code lock2} in lock_futex.go) spin a little before they sleep the M; a
+ * goroutine waiting for one keeps its M. A virtual thread waiting on a {@link ReentrantLock} would
+ * instead unmount, and its M would go on to schedule other goroutines in the middle of a scheduler
+ * operation done on the G's behalf (entersyscall, exitsyscall, stop-the-world): the M the G had
+ * captured would no longer be the one it runs on. So a virtual thread spins for this lock (critical
+ * sections are short). Platform threads (Ms, sysmon, callers outside the runtime) spin as
+ * {@code lock2} does, then park: a parked waiter costs the unlocking thread a futex wake-up in
+ * {@link #unlock()}, which is what made a spawning goroutine and an M taking batches from the global
+ * queue slow each other down. Go's one {@code osyield} between spinning and sleeping is left out: on
+ * a machine with more runnable threads than cores it gave the core away for a whole time slice
+ * (forEachP under load went from ~40 µs to ~1.5 ms).
  */
 final class SchedLock extends ReentrantLock {
     private static final long serialVersionUID = 1L;
@@ -30,7 +32,6 @@ final class SchedLock extends ReentrantLock {
             if (tryLock()) return;
             Thread.onSpinWait();
         }
-        Thread.yield(); // Go's passive_spin: osyield once
-        if (!tryLock()) super.lock();
+        super.lock();
     }
 }
