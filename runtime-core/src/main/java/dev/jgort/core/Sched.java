@@ -216,7 +216,7 @@ final class Sched implements LocalRunQueue.Overflow {
         return gs;
     }
 
-        /** Whether {@code gp} stopped the world and has not started it again. */
+    /** Whether {@code gp} stopped the world and has not started it again. */
     boolean stoppedTheWorld(G gp) {
         return stwOwnerG == gp;
     }

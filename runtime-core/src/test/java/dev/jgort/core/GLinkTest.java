@@ -7,11 +7,11 @@ import dev.jgort.api.RuntimeConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static dev.jgort.core.api.GoTestSupport.BOUND;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -22,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class GLinkTest {
-    private static final Duration BOUND = Duration.ofSeconds(60);
 
     private static void awaitNoGoroutines(GoRuntime rt) {
         long deadline = System.nanoTime() + BOUND.toNanos();

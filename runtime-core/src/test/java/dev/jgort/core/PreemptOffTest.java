@@ -8,7 +8,6 @@ import dev.jgort.api.WorldStop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -17,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
+import static dev.jgort.core.api.GoTestSupport.BOUND;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -26,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PreemptOffTest {
-    private static final Duration BOUND = Duration.ofSeconds(60);
 
     /** Runs {@code body} in a goroutine and rethrows what it threw; fails if it does not end in BOUND. */
     private static void inGoroutine(GoRuntime rt, Runnable body) throws InterruptedException {
