@@ -142,7 +142,7 @@ final class G implements Goroutine, CurrentGoroutine {
         allgs = part;
     }
 
-    /** Whether this is a stand-in G (no virtual thread). */
+    /** Whether this is a stand-in G (no virtual thread; so is {@link Sched#deadG}, which is never queued). */
     boolean isStandIn() {
         return thread == null;
     }

@@ -1,7 +1,6 @@
 package dev.jgort.core;
 
 import java.util.ArrayDeque;
-import java.util.function.Consumer;
 
 /**
  * The global run queue, Go's {@code sched.runq}: a FIFO of Gs.
@@ -49,10 +48,5 @@ final class GlobalRunQueue {
         G gp = q.pollFirst();
         size = q.size();
         return gp;
-    }
-
-    /** Calls {@code action} for each queued G, head first. Must hold the lock. */
-    void forEach(Consumer<G> action) {
-        q.forEach(action);
     }
 }

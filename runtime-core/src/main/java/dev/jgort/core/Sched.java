@@ -75,6 +75,8 @@ final class Sched implements LocalRunQueue.Overflow {
     /**
      * The goroutine that stopped the world, until it starts again: like Go's {@code m.preemptoff}, it
      * is not preempted meanwhile (it yields nowhere: no P could run it before the world starts).
+     * Written under {@link #lock} by stopTheWorld and startTheWorld; read without it by that
+     * goroutine itself ({@link G#checkPreempt}), which only needs to see its own write.
      */
     private volatile G stwOwnerG;
 
@@ -1063,8 +1065,12 @@ final class Sched implements LocalRunQueue.Overflow {
      * caller's own G (stopTheWorld and forEachP call this from a goroutine that must keep running).
      */
     boolean preemptone(P pp) {
+        return preemptone(pp, currentM());
+    }
+
+    private static boolean preemptone(P pp, M self) {
         M mp = pp.m;
-        if (mp == null || mp == currentM()) return false;
+        if (mp == null || mp == self) return false;
         G gp = mp.curg;
         if (gp == null) return false;
         gp.preempt = true;
@@ -1074,8 +1080,9 @@ final class Sched implements LocalRunQueue.Overflow {
     /** Go's {@code preemptall}. */
     boolean preemptall() {
         boolean res = false;
+        M self = currentM();
         for (P pp : allp) { // a snapshot
-            if (pp.status == P.RUNNING && preemptone(pp)) res = true;
+            if (pp.status == P.RUNNING && preemptone(pp, self)) res = true;
         }
         return res;
     }
