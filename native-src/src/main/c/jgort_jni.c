@@ -1,6 +1,7 @@
 /*
  * jgort_jni.c: the JNI side of the native backend (OS-independent; the OS parts are behind
- * jgort_os.h). Registers the natives of dev.jgort.jni.NativeThreads in JNI_OnLoad.
+ * jgort_os.h). Registers the natives of dev.jgort.jni.NativeThreads in JNI_OnLoad (with those of
+ * carrier_state.c).
  *
  * An M's thread, as Go's newosproc/_cgo_thread_start make it: the creator hands it a start record
  * (the body to run, its name, its M's TLS slot); the thread stores its identity in the slot, attaches
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carrier_state.h"
 #include "jgort.h"
 #include "jgort_os.h"
 
@@ -302,6 +304,7 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
     jclass natives = (*env)->FindClass(env, "dev/jgort/jni/NativeThreads");
     if (natives == NULL) return JNI_ERR;
     if ((*env)->RegisterNatives(env, natives, methods, (jint) (sizeof methods / sizeof methods[0])) != 0) return JNI_ERR;
+    if (jgort_register_carrier_natives(env, natives) != 0) return JNI_ERR;
     jclass callbacks = (*env)->FindClass(env, "dev/jgort/jni/NativeCallbacks");
     if (callbacks == NULL) return JNI_ERR;
     callbacks_invoke = (*env)->GetStaticMethodID(env, callbacks, "invoke", "(JJJ)I");

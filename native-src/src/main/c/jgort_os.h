@@ -1,6 +1,6 @@
 /*
  * jgort_os.h: the small internal interface every OS family implements in one file (os_posix.c, os_windows.c).
- * Only jgort_jni.c uses it. All functions return 0 or an errno-style error code.
+ * Only the OS-independent files (jgort_jni.c, carrier_state.c) use it. All functions return 0 or an errno-style error code.
  */
 #ifndef JGORT_OS_H
 #define JGORT_OS_H
@@ -13,6 +13,9 @@ typedef struct jgort_os_thread jgort_os_thread;
 
 /* A one-shot event: one thread signals, another waits. */
 typedef struct jgort_os_event jgort_os_event;
+
+/* A thread's CPU-time clock, made on that thread and read from any other. Owned by its maker. */
+typedef struct jgort_os_cpu_clock jgort_os_cpu_clock;
 
 /*
  * Starts fn(arg) on a new thread. runtime_stack != 0: the stack is `size` bytes the runtime maps
@@ -47,6 +50,20 @@ void jgort_os_event_free(jgort_os_event *e);
  * dropm). Calling it again on the same thread does nothing more. fn is the same for every thread.
  */
 int jgort_os_on_thread_exit(void (*fn)(void));
+
+/*
+ * The address of the exported symbol `name` of the already loaded shared library that contains the
+ * code at `addr_in_library` (found without loading anything: the JVM's own libjvm, say).
+ */
+int jgort_os_library_symbol(const void *addr_in_library, const char *name, void **out);
+
+/* The calling thread's CPU-time clock. Free it with jgort_os_cpu_clock_free, before or after the thread ends. */
+int jgort_os_cpu_clock_self(jgort_os_cpu_clock **out);
+
+/* The CPU time the clock's thread has used, in ns; the thread must not have ended. */
+int jgort_os_cpu_time(const jgort_os_cpu_clock *c, int64_t *nanos);
+
+void jgort_os_cpu_clock_free(jgort_os_cpu_clock *c);
 
 /* A text for an error code (strerror). */
 const char *jgort_os_strerror(int err, char *buf, size_t len);

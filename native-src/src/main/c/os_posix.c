@@ -11,6 +11,7 @@
 #endif
 #include "jgort_os.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -18,7 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
+#if defined(__APPLE__)
+#include <mach/mach.h>
+#endif
 
 struct jgort_os_thread {
     pthread_t tid;
@@ -236,6 +241,64 @@ int jgort_os_on_thread_exit(void (*fn)(void)) {
     if (pthread_getspecific(exit_key) != NULL) return 0;
     /* Any non-NULL value: glibc runs the destructor of a key whose value is non-NULL at thread exit. */
     return pthread_setspecific(exit_key, (void *) 1);
+}
+
+int jgort_os_library_symbol(const void *addr_in_library, const char *name, void **out) {
+    Dl_info info;
+    if (dladdr(addr_in_library, &info) == 0 || info.dli_fname == NULL) return ENOENT;
+    /* RTLD_NOLOAD: a handle on the library already loaded (libjvm may be loaded RTLD_LOCAL, so
+     * RTLD_DEFAULT would not always see its symbols); nothing new is loaded. */
+    void *lib = dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+    if (lib == NULL) return ENOENT;
+    void *sym = dlsym(lib, name);
+    dlclose(lib); /* drops the reference RTLD_NOLOAD added; the library stays loaded */
+    if (sym == NULL) return ENOENT;
+    *out = sym;
+    return 0;
+}
+
+struct jgort_os_cpu_clock {
+#if defined(__APPLE__)
+    mach_port_t thread; /* macOS has no per-thread CPU clockid: thread_info reads the time */
+#else
+    clockid_t id;
+#endif
+};
+
+int jgort_os_cpu_clock_self(jgort_os_cpu_clock **out) {
+    jgort_os_cpu_clock *c = calloc(1, sizeof *c);
+    if (c == NULL) return ENOMEM;
+#if defined(__APPLE__)
+    c->thread = pthread_mach_thread_np(pthread_self());
+#else
+    int err = pthread_getcpuclockid(pthread_self(), &c->id);
+    if (err != 0) {
+        free(c);
+        return err;
+    }
+#endif
+    *out = c;
+    return 0;
+}
+
+int jgort_os_cpu_time(const jgort_os_cpu_clock *c, int64_t *nanos) {
+#if defined(__APPLE__)
+    thread_basic_info_data_t info;
+    mach_msg_type_number_t n = THREAD_BASIC_INFO_COUNT;
+    if (thread_info(c->thread, THREAD_BASIC_INFO, (thread_info_t) &info, &n) != KERN_SUCCESS) return EINVAL;
+    *nanos = ((int64_t) info.user_time.seconds + info.system_time.seconds) * 1000000000LL
+             + ((int64_t) info.user_time.microseconds + info.system_time.microseconds) * 1000LL;
+    return 0;
+#else
+    struct timespec ts;
+    if (clock_gettime(c->id, &ts) != 0) return errno;
+    *nanos = (int64_t) ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    return 0;
+#endif
+}
+
+void jgort_os_cpu_clock_free(jgort_os_cpu_clock *c) {
+    free(c);
 }
 
 const char *jgort_os_strerror(int err, char *buf, size_t len) {

@@ -133,6 +133,48 @@ int jgort_os_on_thread_exit(void (*fn)(void)) {
     return FlsSetValue(exit_fls, (void *) 1) ? 0 : EINVAL;
 }
 
+int jgort_os_library_symbol(const void *addr_in_library, const char *name, void **out) {
+    HMODULE mod;
+    if (!GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                            (LPCSTR) addr_in_library, &mod)) {
+        return ENOENT;
+    }
+    FARPROC sym = GetProcAddress(mod, name);
+    if (sym == NULL) return ENOENT;
+    *out = (void *) sym;
+    return 0;
+}
+
+struct jgort_os_cpu_clock {
+    HANDLE thread; /* a real handle on the thread (GetCurrentThread's is a pseudo-handle) */
+};
+
+int jgort_os_cpu_clock_self(jgort_os_cpu_clock **out) {
+    jgort_os_cpu_clock *c = calloc(1, sizeof *c);
+    if (c == NULL) return ENOMEM;
+    if (!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &c->thread,
+                         THREAD_QUERY_LIMITED_INFORMATION, FALSE, 0)) {
+        free(c);
+        return EINVAL;
+    }
+    *out = c;
+    return 0;
+}
+
+int jgort_os_cpu_time(const jgort_os_cpu_clock *c, int64_t *nanos) {
+    FILETIME created, exited, kernel, user;
+    if (!GetThreadTimes(c->thread, &created, &exited, &kernel, &user)) return EINVAL;
+    ULARGE_INTEGER k = {{kernel.dwLowDateTime, kernel.dwHighDateTime}};
+    ULARGE_INTEGER u = {{user.dwLowDateTime, user.dwHighDateTime}};
+    *nanos = (int64_t) (k.QuadPart + u.QuadPart) * 100; /* 100 ns units */
+    return 0;
+}
+
+void jgort_os_cpu_clock_free(jgort_os_cpu_clock *c) {
+    CloseHandle(c->thread);
+    free(c);
+}
+
 const char *jgort_os_strerror(int err, char *buf, size_t len) {
     if (strerror_s(buf, len, err) != 0) return "unknown error";
     return buf;

@@ -16,6 +16,7 @@ import java.util.Objects;
  *       list of {@code key=value}; jgort reads {@code schedtrace=N} (print {@link GoRuntime#schedTrace}
  *       every N ms to stderr) and {@code scheddetail=1}. Other keys are left to other tools, as Go does.
  * </ul>
+ * and the system properties {@code jgort.backend} and {@code jgort.nativewatch}.
  * A malformed value is an {@link IllegalArgumentException} that names the variable and the value:
  * Go ignores such values silently, jgort does not.
  */
@@ -40,10 +41,11 @@ public final class RuntimeConfig {
     private final Duration deadlockGrace;
     private final Duration idleThreadTimeout;
     private final int maxOversubscription;
+    private final String nativeCallWatch;
 
     private RuntimeConfig(int maxProcs, String backend, long schedTraceMillis, boolean schedDetail,
                           int maxThreads, Duration deadlockGrace, Duration idleThreadTimeout,
-                          int maxOversubscription) {
+                          int maxOversubscription, String nativeCallWatch) {
         this.maxProcs = maxProcs;
         this.backend = backend;
         this.schedTraceMillis = schedTraceMillis;
@@ -52,6 +54,7 @@ public final class RuntimeConfig {
         this.deadlockGrace = deadlockGrace;
         this.idleThreadTimeout = idleThreadTimeout;
         this.maxOversubscription = maxOversubscription;
+        this.nativeCallWatch = nativeCallWatch;
     }
 
     /**
@@ -70,7 +73,7 @@ public final class RuntimeConfig {
      */
     public static RuntimeConfig fromEnvironment(Map<String, String> env, Map<?, ?> properties) {
         RuntimeConfig c = new RuntimeConfig(Runtime.getRuntime().availableProcessors(), "auto", 0, false,
-                DEFAULT_MAX_THREADS, DEFAULT_DEADLOCK_GRACE, DEFAULT_IDLE_THREAD_TIMEOUT, DEFAULT_MAX_OVERSUBSCRIPTION);
+                DEFAULT_MAX_THREADS, DEFAULT_DEADLOCK_GRACE, DEFAULT_IDLE_THREAD_TIMEOUT, DEFAULT_MAX_OVERSUBSCRIPTION, "auto");
         c = c.withMaxProcs(Math.min(c.maxProcs, MAX_PROCS_LIMIT));
         c = applyMaxProcs(c, "environment variable GOMAXPROCS", env.get("GOMAXPROCS"));
         c = applyMaxProcs(c, "system property jgort.maxprocs", stringOrNull(properties.get("jgort.maxprocs")));
@@ -83,6 +86,15 @@ public final class RuntimeConfig {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("system property jgort.backend=\"" + backend
                         + "\" is unknown: set it to auto, java or native, or unset it", e);
+            }
+        }
+        String watch = stringOrNull(properties.get("jgort.nativewatch"));
+        if (watch != null) {
+            try {
+                c = c.withNativeCallWatch(watch.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("system property jgort.nativewatch=\"" + watch
+                        + "\" is unknown: set it to auto, threadstate or heuristic, or unset it", e);
             }
         }
         return c;
@@ -152,7 +164,7 @@ public final class RuntimeConfig {
             throw new IllegalArgumentException("maxProcs " + n + " is out of range: use 1.." + MAX_PROCS_LIMIT);
         }
         return new RuntimeConfig(n, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
-                idleThreadTimeout, maxOversubscription);
+                idleThreadTimeout, maxOversubscription, nativeCallWatch);
     }
 
     /**
@@ -165,7 +177,7 @@ public final class RuntimeConfig {
             throw new IllegalArgumentException("backend \"" + name + "\" is unknown: use \"auto\", \"java\" or \"native\"");
         }
         return new RuntimeConfig(maxProcs, name, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
-                idleThreadTimeout, maxOversubscription);
+                idleThreadTimeout, maxOversubscription, nativeCallWatch);
     }
 
     /**
@@ -177,7 +189,7 @@ public final class RuntimeConfig {
             throw new IllegalArgumentException("schedtrace period " + millis + " ms is negative: use 0 (off) or more");
         }
         return new RuntimeConfig(maxProcs, backend, millis, detail, maxThreads, deadlockGrace,
-                idleThreadTimeout, maxOversubscription);
+                idleThreadTimeout, maxOversubscription, nativeCallWatch);
     }
 
     /** Go's {@code debug.SetMaxThreads}: the most Ms the runtime may create ({@code maxmcount}). */
@@ -187,7 +199,7 @@ public final class RuntimeConfig {
                     + DEFAULT_MAX_THREADS + ")");
         }
         return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, n, deadlockGrace,
-                idleThreadTimeout, maxOversubscription);
+                idleThreadTimeout, maxOversubscription, nativeCallWatch);
     }
 
     /** How long {@code close()} must see every goroutine asleep before it reports a deadlock. */
@@ -197,7 +209,7 @@ public final class RuntimeConfig {
             throw new IllegalArgumentException("deadlock grace " + grace + " is negative");
         }
         return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, grace,
-                idleThreadTimeout, maxOversubscription);
+                idleThreadTimeout, maxOversubscription, nativeCallWatch);
     }
 
     /** How long an idle M waits for work before it exits (its record goes through the free-M list). */
@@ -207,23 +219,49 @@ public final class RuntimeConfig {
             throw new IllegalArgumentException("idle thread timeout " + timeout + " must be positive");
         }
         return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
-                timeout, maxOversubscription);
+                timeout, maxOversubscription, nativeCallWatch);
     }
 
     /**
-     * Sysmon takes the P of a goroutine that keeps it without a scheduling point — blocked in a native
-     * call made without {@code Go.syscall}, parked while pinned, or running for 20 ms while ignoring
-     * preemption — and hands it to another M; that goroutine then runs on without a P (the OS
-     * time-slices the extra thread). This bounds how many such Ms there may be at once (default
-     * {@value #DEFAULT_MAX_OVERSUBSCRIPTION}; 0 turns the hand-off off).
+     * Sysmon takes the P of a goroutine that keeps it without a scheduling point — parked while pinned,
+     * running for 20 ms while ignoring preemption, or (with the {@code "heuristic"} native-call watch)
+     * seemingly blocked in a native call — and hands it to another M; that goroutine then runs on
+     * without a P (the OS time-slices the extra thread) until its next scheduling point. This bounds
+     * how many such Ms there may be at once (default {@value #DEFAULT_MAX_OVERSUBSCRIPTION}; 0 turns
+     * that hand-off off). A P retaken from a goroutine the native-call watch sees in native code is
+     * not bounded: Go retakes every cgo call's P the same way (see {@link #withNativeCallWatch}).
      */
     public RuntimeConfig withMaxOversubscription(int n) {
         if (n < 0) throw new IllegalArgumentException("maxOversubscription " + n + " is negative: use 0 (off) or more");
         return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
-                idleThreadTimeout, n);
+                idleThreadTimeout, n, nativeCallWatch);
+    }
+
+    /**
+     * How sysmon sees a goroutine stuck in a native call made without {@code Go.syscall} (a JNI method,
+     * an FFM downcall, a JDK native such as {@code FileInputStream.read}):
+     * <ul>
+     *   <li>{@code "auto"} (the default): from the VM's own state of the carrier thread where it can be
+     *       read (HotSpot, with runtime-jni and its native library), so the P is handed off after one
+     *       sysmon tick as Go does for every cgo call; elsewhere as {@code "heuristic"}, with one log
+     *       line saying why;
+     *   <li>{@code "threadstate"}: the VM's thread state, or {@code GoRuntime.start} fails saying why not;
+     *   <li>{@code "heuristic"}: the carrier's CPU time staying flat for ~10 ms.
+     * </ul>
+     * Also the system property {@code jgort.nativewatch}.
+     */
+    public RuntimeConfig withNativeCallWatch(String watch) {
+        Objects.requireNonNull(watch, "watch");
+        if (!watch.equals("auto") && !watch.equals("threadstate") && !watch.equals("heuristic")) {
+            throw new IllegalArgumentException("native-call watch \"" + watch
+                    + "\" is unknown: use \"auto\", \"threadstate\" or \"heuristic\"");
+        }
+        return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
+                idleThreadTimeout, maxOversubscription, watch);
     }
 
     public int maxProcs() { return maxProcs; }
+    public String nativeCallWatch() { return nativeCallWatch; }
     public int maxOversubscription() { return maxOversubscription; }
     public String backend() { return backend; }
     public long schedTraceMillis() { return schedTraceMillis; }
@@ -236,6 +274,7 @@ public final class RuntimeConfig {
     public String toString() {
         return "RuntimeConfig[maxProcs=" + maxProcs + ", backend=" + backend + ", schedtrace=" + schedTraceMillis
                 + ", scheddetail=" + schedDetail + ", maxThreads=" + maxThreads + ", deadlockGrace=" + deadlockGrace
-                + ", idleThreadTimeout=" + idleThreadTimeout + ", maxOversubscription=" + maxOversubscription + "]";
+                + ", idleThreadTimeout=" + idleThreadTimeout + ", maxOversubscription=" + maxOversubscription
+                + ", nativeCallWatch=" + nativeCallWatch + "]";
     }
 }

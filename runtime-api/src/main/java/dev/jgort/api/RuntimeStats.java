@@ -21,9 +21,14 @@ package dev.jgort.api;
  * @param backend            the thread backend in use ({@code "java"}, {@code "native"})
  * @param stackPolicy        the M stack policy in force, as {@code allocm} chose it
  * @param syscallRetakes     Ps that sysmon took from goroutines in {@code Go.syscall} ({@code retake})
- * @param stolenProcs        Ps that sysmon took from stuck Ms (blocked carrier, or a goroutine ignoring
- *                           preemption)
+ * @param stolenProcs        Ps that sysmon took from stuck Ms (parked while pinned, a goroutine ignoring
+ *                           preemption, or, without the native-call watch, a carrier whose CPU time
+ *                           stayed flat)
  * @param oversubscribed     Ms now running a goroutine without a P because sysmon took it
+ * @param nativeCallRetakes  Ps that sysmon took from goroutines whose carrier sat in a native call made
+ *                           without {@code Go.syscall} for a whole tick (seen by the native-call watch)
+ * @param nativeCallWatch    how sysmon sees native calls: {@code "hotspot"} (the VM's thread state) or
+ *                           {@code "heuristic"} (see {@code RuntimeConfig.withNativeCallWatch})
  */
 public record RuntimeStats(
         int maxProcs,
@@ -44,7 +49,9 @@ public record RuntimeStats(
         String stackPolicy,
         long syscallRetakes,
         long stolenProcs,
-        int oversubscribed) {
+        int oversubscribed,
+        long nativeCallRetakes,
+        String nativeCallWatch) {
 
     /** Copies the array so the snapshot stays immutable. */
     public RuntimeStats {

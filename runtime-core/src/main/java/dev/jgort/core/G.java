@@ -26,8 +26,8 @@ final class G implements Goroutine, CurrentGoroutine {
     private static final long STATE_MASK = 0xFF, SEQ_ONE = 0x100;
 
     // A million live goroutines are a million Gs: the G holds only what the scheduler needs (64 bytes
-    // with compressed references). Its name is its thread's; the M running it is found from the Ms
-    // (mp.curg). Once it ends, its thread no longer keeps it (GLink).
+    // with compressed references: hence the two nesting counts are shorts). Its name is its thread's.
+    // Once it ends, its thread no longer keeps it (GLink).
     final Sched sched;
     final long goid;
     final Thread thread;
@@ -39,16 +39,24 @@ final class G implements Goroutine, CurrentGoroutine {
     /** Go's {@code g.lockedm}: the M this G is wired to. Written by the G itself while running. */
     volatile M lockedm;
     /**
+     * Go's {@code g.m}: the M this G runs on. Written by that M in {@code execute}, before it mounts the
+     * G, and never cleared (another M may already run the G when the first gets back), so it is only
+     * meaningful to the G itself while it runs: it is the M whose thread the G's code runs on. The
+     * system-call bracket reads it instead of looking the carrier up.
+     */
+    M m;
+
+    /**
      * Go's {@code lockedExt}: the nesting count of {@code lockOSThread}; touched only by the G itself.
      * (Go's {@code lockedInt} counts the runtime's own internal locks; jgort's runtime takes none.)
      */
-    int lockedExt;
+    short lockedExt;
 
     /** Go's {@code g.preempt}: set by sysmon ({@code preemptone}), honoured at {@link #checkPreempt()}. */
     volatile boolean preempt;
 
     /** Nesting of {@code Go.syscall}; touched only by the G itself. Only the outermost call is a syscall. */
-    int syscallDepth;
+    short syscallDepth;
 
     /**
      * Set by {@link #gosched()} just before it yields, read by the M in the {@code execute} call that
@@ -176,6 +184,17 @@ final class G implements Goroutine, CurrentGoroutine {
     }
 
     /**
+     * The system-call bracket's fast paths: {@code _Grunning} ↔ {@code _Gsyscall} by the running G
+     * itself, as a release store keeping the sequence. No CAS is needed: while a G runs, nobody else
+     * writes its status (readying needs it parked; its M's {@code endRun} comes after it unmounts),
+     * and the P-status CAS that follows on the same path publishes it.
+     */
+    void setRunningSyscall(int to) {
+        long w = (long) STATUS.getOpaque(this);
+        STATUS.setRelease(this, (w & ~STATE_MASK) | to);
+    }
+
+    /**
      * {@code _Gwaiting} (or a {@code _Grunning} G whose M has not yet seen it unmount) →
      * {@code _Grunnable}, bumping the sequence. Go's {@code ready} throws on any other status.
      */
@@ -295,7 +314,7 @@ final class G implements Goroutine, CurrentGoroutine {
      */
     @Override
     public void lockOSThread() {
-        if (lockedExt == Integer.MAX_VALUE) throw new IllegalStateException("LockOSThread nesting overflow");
+        if (lockedExt == Short.MAX_VALUE) throw new IllegalStateException("LockOSThread nesting overflow");
         M mp = sched.currentM();
         if (mp == null) throw new IllegalStateException("lockOSThread: goroutine " + goid + " is not on an M");
         if (lockedExt == 0) sched.reserveLockedM(this);
@@ -319,13 +338,18 @@ final class G implements Goroutine, CurrentGoroutine {
 
     @Override
     public void entersyscall(boolean block) {
-        if (syscallDepth++ == 0) sched.entersyscall(this, block);
+        short d = syscallDepth;
+        if (d == Short.MAX_VALUE) throw new IllegalStateException("Go.syscall nesting overflow");
+        syscallDepth = (short) (d + 1);
+        if (d == 0) sched.entersyscall(this, block);
     }
 
     @Override
     public void exitsyscall() {
-        if (syscallDepth == 0) throw new IllegalStateException("exitsyscall without entersyscall");
-        if (--syscallDepth == 0) sched.exitsyscall(this);
+        short d = syscallDepth;
+        if (d == 0) throw new IllegalStateException("exitsyscall without entersyscall");
+        syscallDepth = (short) (d - 1);
+        if (d == 1) sched.exitsyscall(this);
     }
 
     @Override
@@ -333,6 +357,8 @@ final class G implements Goroutine, CurrentGoroutine {
         // Go's canPreemptM: not in a system call, not while holding a stopped world (preemptoff).
         if (!preempt || syscallDepth > 0 || sched.stoppedTheWorld(this)) return false;
         preempt = false;
+        // Sysmon took its P while it sat in native code (or hogged the CPU): Go's exitsyscall, here.
+        if (sched.exitStolen(this)) return false; // an idle P: it runs on with that one
         gosched();
         return true;
     }

@@ -25,7 +25,10 @@ final class M {
     volatile Thread thread;
     /** The P held, or null. Written by the M itself (acquirep / releasep). */
     volatile P p;
-    /** Go's {@code m.oldp}: the P this M left in {@code _Psyscall}, to take back when the call returns. */
+    /**
+     * Go's {@code m.oldp}: the P this extra M left in {@code _Psyscall} after a callback, to take back
+     * at the next one. (A goroutine's system call leaves its P wired: see {@code Sched.entersyscall}.)
+     */
     volatile P oldp;
     /** The P to acquire when woken; written by the waker under the note's protocol. */
     volatile P nextp;
@@ -56,10 +59,25 @@ final class M {
      * {@code exitsyscall}) takes it, and so does sysmon to take the P of a stuck M. Whoever holds it
      * sees a P that nobody else is changing; a caller that cannot get it at once acts as if the M had
      * no P (ready then uses the global queue). Lock order: pLock before {@code sched.lock}.
+     *
+     * <p>One exception: the running G's own system-call bracket ({@code entersyscall} /
+     * {@code exitsyscall}'s fast paths) runs without pLock. It changes only the G's status and the P's
+     * {@code syscalltick}, and settles with whoever takes the P meanwhile (holding pLock:
+     * {@code Sched.takeRunningP}) by a Dekker pair, described above {@code Sched.entersyscall}.
      */
     @SuppressWarnings("unused") private volatile int pLock = 1;
-    /** Set by sysmon (holding pLock) when it took this M's P from its stuck G; cleared by the M. */
+    /**
+     * Set by sysmon (holding pLock) when it took this M's P from its stuck G; cleared, under pLock, by
+     * the M, or by its G when it takes a P again at a scheduling point ({@code exitStolen}).
+     */
     boolean pStolen;
+
+    /**
+     * The handle {@link CarrierWatch} reads this M's carrier state with (0: not watched). Written by the
+     * M's own thread (registered when it starts, deregistered before it ends), or by {@code dropm} for
+     * an extra M; read by sysmon only under pLock while the M runs a goroutine or a callback.
+     */
+    long carrier;
 
     /** Whether a goroutine or a callback runs on this M right now. */
     boolean running() {

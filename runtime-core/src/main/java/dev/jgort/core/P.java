@@ -8,7 +8,9 @@ import java.lang.invoke.VarHandle;
  * local run queue; there are exactly GOMAXPROCS of them.
  *
  * <p>Ownership: the M holding the P ({@link #m}) owns {@link #schedtick} and puts into {@link #runq};
- * {@link #status} changes only by its owner, or under {@code sched.lock} for idle Ps.
+ * {@link #status} changes only by its owner, under {@code sched.lock} for idle Ps, by CAS out of
+ * {@code _Psyscall}, or by CAS out of {@code _Prunning} by a taker holding the owner's pLock
+ * ({@code Sched.takeRunningP}).
  */
 final class P {
     // Go's P status values (runtime2.go).
@@ -28,7 +30,12 @@ final class P {
      * slice. Plain: other threads (traces) read it racily, as Go's sysmon does.
      */
     int schedtick;
-    /** Go's {@code syscalltick}: incremented on every system call. */
+    /**
+     * Go's {@code syscalltick}: incremented on every system call, by the goroutine entering it and
+     * leaving it (release stores on the fast paths), and when an extra M's P is taken from
+     * {@code _Psyscall}. Read by sysmon to tell a new system call from an old one, and by
+     * {@code takeRunningP} to see that none began since it decided.
+     */
     volatile int syscalltick;
 
     // Go's p.sysmontick: what sysmon saw at its last look. Sysmon's own (one thread).
@@ -39,6 +46,13 @@ final class P {
     long sysmonSchedwhen, sysmonSyscallwhen;
     /** The carrier's CPU time when sysmon's current sampling window began, and when (-1: no window). */
     long sysmonCpu = -1, sysmonCpuWhen;
+    /**
+     * Since when sysmon has seen this P's carrier in native code at every look, with schedtick and the
+     * M's run count unchanged (-1: it was not at the last look), and the carrier's CPU time then.
+     */
+    long sysmonNativeSince = -1, sysmonNativeCpu;
+    /** The carrier's CPU time at sysmon's latest look ({@link CarrierWatch#look}). */
+    long sysmonLookCpu;
 
     /** Go's {@code p.runSafePointFn}: 1 while a forEachP function is pending for this P; cleared by CAS. */
     volatile int runSafePointFn;
@@ -52,7 +66,7 @@ final class P {
      */
     @SuppressWarnings("unused") private long gcreated, gexited;
 
-    private static final VarHandle STATUS, RUN_SAFE_POINT_FN, GCREATED, GEXITED;
+    private static final VarHandle STATUS, RUN_SAFE_POINT_FN, GCREATED, GEXITED, SYSCALLTICK;
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
@@ -60,6 +74,7 @@ final class P {
             RUN_SAFE_POINT_FN = l.findVarHandle(P.class, "runSafePointFn", int.class);
             GCREATED = l.findVarHandle(P.class, "gcreated", long.class);
             GEXITED = l.findVarHandle(P.class, "gexited", long.class);
+            SYSCALLTICK = l.findVarHandle(P.class, "syscalltick", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -70,8 +85,9 @@ final class P {
     }
 
     /**
-     * Settles the race for a {@code _Psyscall} P between its M coming back ({@code exitsyscall}) and
-     * sysmon or forEachP taking it ({@code retake}): exactly one CAS from {@code _Psyscall} wins.
+     * Settles the race for a {@code _Psyscall} P between its extra M coming back and sysmon, forEachP
+     * or stop-the-world taking it ({@code retake}): exactly one CAS from {@code _Psyscall} wins. Takers
+     * of a {@code _Prunning} P CAS it too ({@code Sched.takeRunningP}).
      */
     boolean casStatus(int from, int to) {
         return STATUS.compareAndSet(this, from, to);
@@ -80,6 +96,15 @@ final class P {
     /** Settles who runs the pending safe-point function for this P: forEachP or the P's owner. */
     boolean casRunSafePointFn(int from, int to) {
         return RUN_SAFE_POINT_FN.compareAndSet(this, from, to);
+    }
+
+    /**
+     * The system-call bracket's increment (fast paths of entersyscall / exitsyscall, on the owner's
+     * thread): a release store, where a volatile one would cost a fence (see {@code Sched.entersyscall}
+     * for why none is needed).
+     */
+    void bumpSyscalltickRelease() {
+        SYSCALLTICK.setRelease(this, syscalltick + 1);
     }
 
     /** Owner only. */

@@ -132,7 +132,11 @@ final class Sched implements LocalRunQueue.Overflow {
     final LongAdder threadLimitHits = new LongAdder();
     /** Ps taken from goroutines in a syscall (by sysmon's retake). */
     final LongAdder syscallRetakes = new LongAdder();
+    /** Ps taken from goroutines whose carrier sat in native code for a whole tick (every native call is a cgo call). */
+    final LongAdder nativeRetakes = new LongAdder();
 
+    /** Sees carriers in native code ({@code RuntimeConfig.withNativeCallWatch}). */
+    final CarrierWatch watch;
     final Sysmon sysmon;
 
     // ---- lifecycle ---------------------------------------------------------------------------------
@@ -168,6 +172,7 @@ final class Sched implements LocalRunQueue.Overflow {
         this.allp = new P[config.maxProcs()];
         this.stealOrder = new RandomOrder(config.maxProcs());
         this.idleTimeoutNanos = config.idleThreadTimeout().toNanos();
+        this.watch = CarrierWatch.choose(config.nativeCallWatch());
         this.sysmon = new Sysmon(this);
         this.extraLocked = new M(this, -1, new G0(-1, "extra-M list lock", new StackChoice(StackChoice.Kind.OS_PROVIDED, 0)),
                 new TlsSlot(0));
@@ -362,12 +367,18 @@ final class Sched implements LocalRunQueue.Overflow {
         mp.thread = t;
         if (t instanceof JavaThreadBackend.CarrierThread ct) ct.m = mp; else foreignCarriers.put(t, mp);
         try {
+            mp.carrier = watch.register(); // before any G runs here: sysmon may look from then on
             acquirep(mp, mp.nextp);
             mp.nextp = null;
             schedule(mp);
         } catch (Throwable e) {
             fatal(new IllegalStateException("jgort: " + mp + " failed: " + e, e));
         } finally {
+            // Before the thread ends (the VM frees what the handle points into). We hold our pLock, so
+            // sysmon is not looking.
+            long h = mp.carrier;
+            mp.carrier = 0;
+            watch.deregister(h);
             if (!(t instanceof JavaThreadBackend.CarrierThread)) foreignCarriers.remove(t);
             mexit(mp);
         }
@@ -440,6 +451,7 @@ final class Sched implements LocalRunQueue.Overflow {
         long word = gp.beginRun();
         P pp = mp.p;
         gp.preempt = false;
+        gp.m = mp; // before it mounts: its code runs on this thread
         mp.curg = gp;
         if (!inheritTime) pp.schedtick++;
         mp.runs++;
@@ -453,18 +465,9 @@ final class Sched implements LocalRunQueue.Overflow {
         }
         mp.lockP();
         mp.curg = null;
-        if (mp.pStolen) {
-            // Sysmon took our P while the G was stuck (blocked in native code, or hogging the CPU).
-            mp.pStolen = false;
-            oversubscribed.decrementAndGet();
-        }
-        P oldp = mp.oldp;
-        if (oldp != null) {
-            // The G parked inside Go.syscall (it will finish the call on whichever M runs it next):
-            // take the P back if sysmon has not, as exitsyscall would have.
-            mp.oldp = null;
-            if (oldp.casStatus(P.SYSCALL, P.IDLE)) acquirep(mp, oldp);
-        }
+        // Sysmon took our P while the G was stuck (in native code, or hogging the CPU). (If the G parked
+        // inside Go.syscall, its P is still ours, unless a taker took it: then we simply have none.)
+        clearStolen(mp);
         if (!gp.thread.isAlive()) {
             // Ended in our run, or (the CAS fails) resumed and ended on another M, which reports it.
             return gp.casRunningToDead(word) && goexit0(mp, gp);
@@ -896,27 +899,69 @@ final class Sched implements LocalRunQueue.Overflow {
     }
 
     // =================================================================================================
-    // System calls: entersyscall, exitsyscall, preemption flags
+    // System calls: entersyscall, exitsyscall, taking a P from a goroutine, preemption flags
     // =================================================================================================
+    /*
+     * A goroutine's system call (Go.syscall, a Cgo handle) is Go's, with one change of representation.
+     * Go moves the P to _Psyscall and unwires it from the M; jgort leaves the P _Prunning and wired, and
+     * the goroutine's own _Gsyscall says what _Psyscall would: "this P may be taken". Entering is then
+     * two release stores (the P's syscalltick, the G's status) and leaving one CAS (the G's status)
+     * plus two reads, where Go's pair costs four atomic operations (~9 ns over a bare downcall here,
+     * against Go's 38-45 ns cgo call).
+     *
+     * Who takes such a P: sysmon (Go's retake rule), stop-the-world and forEachP, all through
+     * takeRunningP, which also takes the P of a goroutine stuck outside a syscall (in native code, or
+     * hogging the CPU). The races, and how each is settled:
+     *  - takers against each other, and against scheduler code the goroutine runs on its M (ready):
+     *    every taker holds the M's pLock, which such code holds too;
+     *  - a taker against the goroutine leaving its syscall (exitsyscall's fast path holds no lock): a
+     *    Dekker pair. The taker CASes the P's status away from _Prunning, then reads the G's status and
+     *    syscalltick and gives the P back (status _Prunning again) if what it decided on has changed.
+     *    The goroutine CASes its own status _Gsyscall -> _Grunning, then reads mp.p, the P's status and
+     *    mp.p again, and keeps the P only if it is still wired and _Prunning; else it takes the slow
+     *    path, which waits for the taker's pLock and then sees the outcome. Both sides' first steps are
+     *    full fences, so at least one sees the other's: never both keep the P.
+     *  - a taker that decided on a goroutine running (stuck) against that goroutine entering a syscall
+     *    meanwhile (plain stores): the taker re-reads syscalltick after its CAS; if it moved, it gives
+     *    the P back; if the goroutine's stores were not visible yet, the goroutine sees the take when it
+     *    leaves the call (the Dekker pair above).
+     * P status _Psyscall remains for an extra M between two callbacks (no goroutine), taken by CAS.
+     */
 
     /**
      * Go's {@code reentersyscall} / {@code entersyscallblock}: called by {@code gp} on its M before a
-     * blocking call. The P goes to {@code _Psyscall} and stays with the M ({@code oldp}) for a quick
-     * return; sysmon takes it if the call lasts. With {@code block} the P is handed off at once.
+     * blocking call. The P stays wired and {@code _Prunning}, marked by {@code gp}'s {@code _Gsyscall}
+     * for a quick return; sysmon takes it if the call lasts. With {@code block} the P is handed off at
+     * once.
      */
     void entersyscall(G gp, boolean block) {
-        M mp = currentM();
+        M mp = gp.m;
         if (mp == null || mp.curg != gp) {
             throw new IllegalStateException("entersyscall: goroutine " + gp.goid + " is not running on an M");
+        }
+        assert mp == currentM() : "entersyscall: goroutine " + gp.goid + " runs on " + currentM() + ", not on g.m " + mp;
+        P pp = mp.p;
+        if (!block && pp != null && pp.status == P.RUNNING && !gcwaiting && pp.runSafePointFn == 0) {
+            // The fast path: syscalltick first, so a taker that sees _Gsyscall sees the new tick.
+            pp.bumpSyscalltickRelease();
+            gp.setRunningSyscall(G.SYSCALL);
+            return;
         }
         P handoff = null;
         mp.lockP();
         try {
-            if (mp.p == null) { // sysmon already took the P from this (stuck) G
-                gp.casRunningSyscall(G.RUNNING, G.SYSCALL);
-                return;
+            gp.casRunningSyscall(G.RUNNING, G.SYSCALL);
+            pp = mp.p;
+            // No P (sysmon took it from this stuck G), or the stopped P of the goroutine that stopped the
+            // world (it keeps it): the call runs as it is.
+            if (pp == null || pp.status != P.RUNNING) return;
+            pp.syscalltick++;
+            if (pp.runSafePointFn != 0) runSafePointFn(pp);
+            if (block) {
+                handoff = releasep(mp);
+            } else if (gcwaiting) {
+                gcstopP(mp); // Go's entersyscall_gcwait: the world is stopping, and our P goes to it now
             }
-            handoff = entersyscallLocked(gp, mp, block);
         } finally {
             mp.unlockP();
         }
@@ -924,27 +969,23 @@ final class Sched implements LocalRunQueue.Overflow {
         if (handoff != null) handoffp(handoff);
     }
 
-    /** @return the P to hand off now (entersyscallblock), or null */
-    private P entersyscallLocked(G gp, M mp, boolean block) {
-        gp.casRunningSyscall(G.RUNNING, G.SYSCALL);
-        return entersyscallP(mp, block);
-    }
-
-    /** {@link #entersyscallLocked}'s part for the P (also an extra M's return to C). Holding pLock. */
-    private P entersyscallP(M mp, boolean block) {
+    /**
+     * An extra M goes back to C after a callback: its P waits in {@code _Psyscall} for the thread's next
+     * callback (sysmon, stop-the-world and forEachP take it by CAS meanwhile). Holding pLock.
+     */
+    private void entersyscallP(M mp) {
         P pp = mp.p;
         pp.syscalltick++;
         if (pp.runSafePointFn != 0) runSafePointFn(pp);
-        if (block) return releasep(mp);
         mp.p = null;
         pp.m = null;
         mp.oldp = pp;
         pp.status = P.SYSCALL; // from now on anyone may take it by CAS
         if (gcwaiting) {
-            // entersyscall_gcwait: the world is stopping; count this P as stopped if nobody took it.
+            // Go's entersyscall_gcwait: the world is stopping; count this P as stopped if nobody took it.
             lock.lock();
             try {
-                if (pp.casStatus(P.SYSCALL, P.GCSTOP)) {
+                if (stopwait > 0 && pp.casStatus(P.SYSCALL, P.GCSTOP)) {
                     if (--stopwait == 0) stopnote.wakeup();
                 }
             } finally {
@@ -952,35 +993,39 @@ final class Sched implements LocalRunQueue.Overflow {
             }
         }
         sysmon.wake();
-        return null;
     }
 
     /**
-     * Go's {@code exitsyscall}: called by {@code gp} after the blocking call. Fast path: take the old P
-     * back (CAS {@code _Psyscall} → running) or any idle P. Slow path ({@code exitsyscall0}): the G
-     * yields to the global queue, and its M, now without a P, stops. A G that cannot unmount (pinned by
-     * a native frame) waits on its M for an idle P instead.
+     * Go's {@code exitsyscall}: called by {@code gp} after the blocking call. Fast path: its P is still
+     * wired and {@code _Prunning} (nobody took it), or any idle P. Slow path ({@code exitsyscall0}): the
+     * G yields to the global queue, and its M, now without a P, stops. A G that cannot unmount (pinned
+     * by a native frame) waits on its M for a P instead.
      */
     void exitsyscall(G gp) {
-        M mp = currentM();
+        M mp = gp.m;
         if (mp == null) throw new IllegalStateException("exitsyscall: goroutine " + gp.goid + " is not on an M");
+        assert mp == currentM() : "exitsyscall: goroutine " + gp.goid + " runs on " + currentM() + ", not on g.m " + mp;
         if (gp.status() == G.RUNNING) {
             // It parked inside the call (its M made it _Gwaiting) and was run again like any readied
             // G, on an M that holds a P (or whose P sysmon has since taken): nothing to take back.
             return;
         }
-        mp.lockP();
+        gp.casRunningSyscall(G.SYSCALL, G.RUNNING); // the goroutine's side of the Dekker pair (above)
+        P pp = mp.p;
+        if (pp != null && pp.status == P.RUNNING && mp.p == pp) {
+            pp.bumpSyscalltickRelease();
+            return;
+        }
+        mp.lockP(); // a taker holds it until it has decided
         try {
-            if (mp.p != null) {
-                gp.casRunningSyscall(G.SYSCALL, G.RUNNING);
+            pp = mp.p;
+            if (pp != null) { // still ours: a taker gave it back, or the stopped P of the world's stopper
+                pp.syscalltick++;
                 return;
             }
-            P oldp = mp.oldp;
-            mp.oldp = null;
-            boolean fast = exitsyscallfast(mp, oldp);
-            gp.casRunningSyscall(G.SYSCALL, G.RUNNING);
-            if (fast) {
+            if (npidle > 0 && acquireIdleP(mp)) {
                 mp.p.syscalltick++;
+                clearStolen(mp); // sysmon had taken its P before the call: it has one again
                 return;
             }
         } finally {
@@ -998,6 +1043,7 @@ final class Sched implements LocalRunQueue.Overflow {
         }
     }
 
+    /** An extra M's way back from C: its P from {@code _Psyscall} by CAS, or any idle P. */
     private boolean exitsyscallfast(M mp, P oldp) {
         if (oldp != null && oldp.status == P.SYSCALL && oldp.casStatus(P.SYSCALL, P.IDLE)) {
             acquirep(mp, oldp);
@@ -1017,6 +1063,7 @@ final class Sched implements LocalRunQueue.Overflow {
         }
         if (pp == null) return false;
         acquirep(mp, pp);
+        sysmon.wake(); // a P left the idle list: sysmon may be in a deep sleep
         return true;
     }
 
@@ -1029,35 +1076,99 @@ final class Sched implements LocalRunQueue.Overflow {
         while (!acquireIdleP(mp)) LockSupport.parkNanos(this, 50_000); // stopped: no M hands Ps over
     }
 
+    /** Whether the goroutine on {@code pp} is in a system call (so its P may be taken). Racy: a hint. */
+    static boolean inSyscall(P pp) {
+        M mp = pp.m;
+        G gp = mp != null ? mp.curg : null;
+        return gp != null && gp.status() == G.SYSCALL;
+    }
+
+    /** {@link #takeRunningP}: what the taker decided on, to check again once it holds the P. */
+    static final int TAKE_SYSCALL = 0, TAKE_STUCK = 1;
+
     /**
-     * Not in Go: takes {@code pp} from {@code mp}, whose goroutine has kept it without a scheduling
-     * point (blocked in a native call or parked while pinned, or ignoring preemption), and hands it off
-     * as for a syscall. The G runs on without a P until it next unmounts; its M then stops. Settled
-     * with the M's pLock: it is free only while a G is mounted, so holding it means the M is inside
-     * the G and the P is not in use.
+     * Takes {@code pp}, {@code _Prunning} and wired to {@code mp}, which runs a goroutine (or a callback)
+     * on it, and leaves it unwired in status {@code to} ({@code _Pidle}, or {@code _Pgcstop} for a
+     * stopping world) for the caller to hand on. What the taker decided on is checked again once the
+     * P's status is changed (the Dekker pair in the comment above): with {@link #TAKE_SYSCALL}, the
+     * goroutine is in a syscall (and, if {@code syscalltick >= 0}, still the same one); with
+     * {@link #TAKE_STUCK}, no syscall began since the taker read {@code syscalltick}, and the goroutine's
+     * next scheduling point takes the exitsyscall path ({@link #exitStolen}; the M counts as
+     * oversubscribed until then). Never blocks: gives up if the M holds its pLock (it is in scheduler
+     * code, where it reaches a safe point by itself).
      *
-     * @param schedtick the P's schedtick sysmon saw stuck
+     * @return whether the P was taken
      */
-    boolean takeStuckP(P pp, M mp, int schedtick) {
+    boolean takeRunningP(P pp, M mp, int to, int why, int syscalltick) {
         if (!mp.tryLockP()) return false;
-        boolean took = false;
         try {
-            if (mp.p == pp && pp.m == mp && pp.status == P.RUNNING && pp.schedtick == schedtick && mp.running()) {
-                mp.p = null;
-                pp.m = null;
-                pp.status = P.IDLE;
-                mp.pStolen = true;
-                took = true;
+            if (mp.p != pp || pp.m != mp || !mp.running() || !pp.casStatus(P.RUNNING, to)) return false;
+            G gp = mp.curg;
+            boolean inSyscall = gp != null && gp.status() == G.SYSCALL;
+            boolean same = syscalltick < 0 || pp.syscalltick == syscalltick;
+            if (why == TAKE_SYSCALL ? !inSyscall || !same : inSyscall || !same) {
+                pp.status = P.RUNNING; // changed meanwhile: give it back (nobody else saw it taken)
+                return false;
             }
+            mp.p = null;
+            pp.m = null;
+            if (why == TAKE_STUCK) {
+                mp.pStolen = true;
+                // Its next scheduling point (Go.checkPreempt, go(), a park) takes the exitsyscall path.
+                if (gp != null) gp.preempt = true;
+            }
+            return true;
         } finally {
             mp.unlockP();
         }
-        if (took) {
-            oversubscribed.incrementAndGet();
-            stolenProcs.increment();
-            handoffp(pp);
+    }
+
+    /**
+     * Sysmon: takes {@code pp} from {@code mp}, whose goroutine has kept it without a scheduling point,
+     * and hands it off as for a syscall: its carrier sat in native code for a whole tick (Go's
+     * {@code retake} of a P in a cgo call: every native call is a cgo call), or — not in Go — it is
+     * parked while pinned, or ignores preemption. The G runs on without a P until its next scheduling
+     * point: a park or yield (its M then stops), or {@code checkPreempt} / {@code go()}
+     * ({@link #exitStolen}).
+     *
+     * @param schedtick   the P's schedtick sysmon saw stuck
+     * @param syscalltick the P's syscalltick sysmon saw then
+     * @param inNative    counted as a native-call retake (else as a stolen P)
+     */
+    boolean takeStuckP(P pp, M mp, int schedtick, int syscalltick, boolean inNative) {
+        if (pp.schedtick != schedtick || !takeRunningP(pp, mp, P.IDLE, TAKE_STUCK, syscalltick)) return false;
+        oversubscribed.incrementAndGet();
+        if (inNative) nativeRetakes.increment(); else stolenProcs.increment();
+        handoffp(pp);
+        return true;
+    }
+
+    /** Must hold {@code mp}'s pLock: its G runs on a P again after sysmon had taken the previous one. */
+    private void clearStolen(M mp) {
+        if (mp.pStolen) {
+            mp.pStolen = false;
+            oversubscribed.decrementAndGet();
         }
-        return took;
+    }
+
+    /**
+     * Go's {@code exitsyscall} for a goroutine whose P sysmon took while it sat in native code or
+     * hogged the CPU, at its next scheduling point ({@link G#checkPreempt}): takes an idle P if there
+     * is one and returns true (the goroutine runs on, now with a P); false otherwise (the caller yields
+     * to the global queue, and its M, without a P, stops).
+     */
+    boolean exitStolen(G gp) {
+        M mp = gp.m;
+        if (mp == null || mp.curg != gp) return false;
+        mp.lockP();
+        try {
+            if (!mp.pStolen || mp.p != null || npidle == 0 || !acquireIdleP(mp)) return false;
+            if (!keepP(mp)) return false; // the world is stopping: the P went to the stopper
+            clearStolen(mp);
+            return true;
+        } finally {
+            mp.unlockP();
+        }
     }
 
     /**
@@ -1117,12 +1228,13 @@ final class Sched implements LocalRunQueue.Overflow {
                 stopwait--;
             }
             if (inG) stwOwnerG = JgortProvider.currentG(); // null for a callback on an extra M
-            for (P pp : allp) { // try to retake all Ps in _Psyscall
+            for (P pp : allp) { // try to retake all Ps in _Psyscall (an extra M's, between callbacks)
                 if (pp.status == P.SYSCALL && pp.casStatus(P.SYSCALL, P.GCSTOP)) {
                     pp.syscalltick++;
                     stopwait--;
                 }
             }
+            stopSyscallPs(); // and the running Ps of goroutines in a syscall
             for (P pp = pidleget(); pp != null; pp = pidleget()) { // stop idle Ps
                 pp.status = P.GCSTOP;
                 stopwait--;
@@ -1136,11 +1248,34 @@ final class Sched implements LocalRunQueue.Overflow {
             // A goroutine (even one whose P sysmon took) must not park here: no P could run it again
             // before the world starts. It spins between looks.
             boolean spin = Thread.currentThread().isVirtual();
-            while (!(spin ? spinFor(stopnote, 100_000) : stopnote.sleep(100_000))) preemptall();
+            while (!(spin ? spinFor(stopnote, 100_000) : stopnote.sleep(100_000))) {
+                preemptall();
+                // A goroutine that entered a syscall after we looked (its stores were not yet visible,
+                // or its M held its pLock) is stopped now.
+                lock.lock();
+                try {
+                    stopSyscallPs();
+                } finally {
+                    lock.unlock();
+                }
+            }
         }
         if (stopwait != 0) throw new IllegalStateException("stopTheWorld: not stopped (stopwait=" + stopwait + ")");
         for (P pp : allp) {
             if (pp.status != P.GCSTOP) throw new IllegalStateException("stopTheWorld: not stopped: " + pp + " status " + pp.status);
+        }
+    }
+
+    /**
+     * Stop-the-world's part of Go's "retake all Ps in _Psyscall" for jgort's representation: the running
+     * Ps whose goroutine is in a system call are stopped now. Must hold the lock (it counts stopwait).
+     */
+    private void stopSyscallPs() {
+        for (P pp : allp) {
+            M mp = pp.m;
+            if (pp.status == P.RUNNING && mp != null && inSyscall(pp) && takeRunningP(pp, mp, P.GCSTOP, TAKE_SYSCALL, -1)) {
+                if (--stopwait == 0) stopnote.wakeup();
+            }
         }
     }
 
@@ -1356,14 +1491,12 @@ final class Sched implements LocalRunQueue.Overflow {
             for (int id : idleIds) fn.accept(id);
             if (own != null) fn.accept(own.id); // run fn for the current P
             // Force Ps in a syscall into _Pidle and hand them off to make them run fn.
-            for (P pp : allp) {
-                if (pp.status == P.SYSCALL && pp.runSafePointFn == 1 && pp.casStatus(P.SYSCALL, P.IDLE)) {
-                    pp.syscalltick++;
-                    handoffp(pp);
-                }
-            }
+            handoffSyscallPs();
             if (wait) {
-                while (!safePointNote.sleep(100_000)) preemptall();
+                while (!safePointNote.sleep(100_000)) {
+                    preemptall();
+                    handoffSyscallPs(); // goroutines that entered a syscall since
+                }
             }
             lock.lock();
             try {
@@ -1382,6 +1515,24 @@ final class Sched implements LocalRunQueue.Overflow {
         if (t instanceof RuntimeException re) throw re;
         if (t instanceof Error e) throw e;
         if (t != null) throw new IllegalStateException(t);
+    }
+
+    /**
+     * forEachP's "force Ps in a syscall into _Pidle and hand them off": an extra M's P in
+     * {@code _Psyscall}, and the running P of a goroutine in a syscall, if its fn is still pending.
+     */
+    private void handoffSyscallPs() {
+        for (P pp : allp) {
+            if (pp.runSafePointFn != 1) continue;
+            M mp = pp.m;
+            if (pp.status == P.SYSCALL && pp.casStatus(P.SYSCALL, P.IDLE)) {
+                pp.syscalltick++;
+                handoffp(pp);
+            } else if (pp.status == P.RUNNING && mp != null && inSyscall(pp)
+                    && takeRunningP(pp, mp, P.IDLE, TAKE_SYSCALL, -1)) {
+                handoffp(pp);
+            }
+        }
     }
 
     /** Go's {@code runSafePointFn}: the owner of {@code pp} runs the pending forEachP function. */
@@ -1652,6 +1803,7 @@ final class Sched implements LocalRunQueue.Overflow {
         if (next == null) needextram = true;
         unlockextra(next);
         mp.thread = t;
+        mp.carrier = watch.register(); // this thread, until dropm
         foreignCarriers.put(t, mp);
         return mp;
     }
@@ -1665,6 +1817,10 @@ final class Sched implements LocalRunQueue.Overflow {
         // The binding is removed once: two needm calls reaping the same dead thread drop its M once.
         if (t == null || !foreignCarriers.remove(t, mp)) return;
         mp.thread = null;
+        // No callback runs on it (its thread is ending, or has ended), so sysmon is not looking.
+        long h = mp.carrier;
+        mp.carrier = 0;
+        watch.deregister(h);
         P oldp = mp.oldp;
         mp.oldp = null;
         if (oldp != null && oldp.status == P.SYSCALL && oldp.casStatus(P.SYSCALL, P.IDLE)) {
@@ -1759,19 +1915,14 @@ final class Sched implements LocalRunQueue.Overflow {
             return fn.applyAsLong(arg);
         } finally {
             // entersyscall: back to C, the P waits in _Psyscall for this thread's next callback.
-            P handoff = null;
             mp.lockP();
             try {
                 mp.incallback = false;
-                if (mp.pStolen) { // sysmon took the P while the callback was blocked
-                    mp.pStolen = false;
-                    oversubscribed.decrementAndGet();
-                }
-                if (mp.p != null) handoff = entersyscallP(mp, false);
+                clearStolen(mp); // sysmon took the P while the callback was blocked
+                if (mp.p != null) entersyscallP(mp);
             } finally {
                 mp.unlockP();
             }
-            if (handoff != null) handoffp(handoff);
         }
     }
 

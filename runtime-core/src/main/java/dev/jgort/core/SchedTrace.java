@@ -50,7 +50,11 @@ final class SchedTrace {
 
         for (P pp : s.allp) { // a snapshot
             M mp = pp.m;
-            b.append("  P").append(pp.id).append(": status=").append(pp.status).append(" schedtick=")
+            // A running P whose goroutine is in a system call is jgort's _Psyscall (Sched.entersyscall):
+            // shown as Go would show it, though still wired to its M.
+            int status = pp.status;
+            if (status == P.RUNNING && Sched.inSyscall(pp)) status = P.SYSCALL;
+            b.append("  P").append(pp.id).append(": status=").append(status).append(" schedtick=")
                     .append(pp.schedtick).append(" syscalltick=").append(pp.syscalltick).append(" m=")
                     .append(mp != null ? mp.id : -1).append(" runqsize=").append(pp.runq.size())
                     .append(" gfreecnt=0 timerslen=0\n");
@@ -82,11 +86,15 @@ final class SchedTrace {
                     .append(waitReason(gp, status)).append(") m=").append(mp != null ? mp.id : -1)
                     .append(" lockedm=").append(lm != null ? lm.id : -1).append('\n');
         }
-        // Not in Go's format: which kind of threads the Ms are, allocm's stack choice, and the Ps sysmon
-        // took (from syscalls; from stuck Ms, whose goroutines now run without a P: oversubscribed).
+        // Not in Go's format: which kind of threads the Ms are, allocm's stack choice, how native calls
+        // are seen, and the Ps sysmon took (from Go.syscall; from native calls; from other stuck Ms;
+        // the goroutines of the last two now run without a P: oversubscribed).
         b.append("  backend=").append(st.backend()).append(" stack=").append(st.stackPolicy())
-                .append(" syscallretakes=").append(st.syscallRetakes()).append(" stolenprocs=")
-                .append(st.stolenProcs()).append(" oversubscribed=").append(st.oversubscribed()).append('\n');
+                .append(" nativewatch=").append(st.nativeCallWatch())
+                .append(" syscallretakes=").append(st.syscallRetakes())
+                .append(" nativeretakes=").append(st.nativeCallRetakes())
+                .append(" stolenprocs=").append(st.stolenProcs())
+                .append(" oversubscribed=").append(st.oversubscribed()).append('\n');
         return b.toString();
     }
 
@@ -124,6 +132,6 @@ final class SchedTrace {
         return new RuntimeStats(ps.length, s.numGoroutine(), threads, idle, s.nmspinning.get(), idleProcs,
                 global, q, s.goroutinesCreated(), s.steals.sum(), s.stolen.sum(), s.mwakeups.sum(), created,
                 s.threadsExited.sum(), s.backend.name(), s.stackChoice.toString(), s.syscallRetakes.sum(),
-                s.stolenProcs.sum(), s.oversubscribed.get());
+                s.stolenProcs.sum(), s.oversubscribed.get(), s.nativeRetakes.sum(), s.watch.description);
     }
 }

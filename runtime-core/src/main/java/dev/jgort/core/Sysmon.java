@@ -1,5 +1,7 @@
 package dev.jgort.core;
 
+import dev.jgort.spi.CarrierStates;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
@@ -15,10 +17,15 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>flags the goroutine of a P whose {@code schedtick} has not moved for 10 ms
  *       ({@code preemptone}), honoured at {@code Go.checkPreempt()};</li>
  *   <li>prints {@code schedtrace} when {@code GODEBUG=schedtrace=N} asks for it;</li>
+ *   <li>treats every native call as Go treats a cgo call ({@link #retakeNative}): a P whose carrier
+ *       has sat in native code (a JNI method, an FFM downcall, a JDK native) for a whole tick, with
+ *       {@code schedtick} and the M's run count unchanged, is retaken by Go's rule for a P in
+ *       {@code _Psyscall}, as the {@link CarrierWatch} sees it from the VM's own thread state;</li>
  *   <li>(not in Go, which never needs it) takes the P of an M whose goroutine keeps it without a
- *       scheduling point while others need it: its carrier is blocked (parked while pinned, or in a
- *       native call: thread state, or CPU time flat over {@link #CPU_FLAT_NS}), or it has ignored its
- *       preempt flag for {@link #HOG_HANDOFF_NS}. Bounded by {@code maxOversubscription}.</li>
+ *       scheduling point while others need it: its carrier is parked while pinned, or (without a
+ *       {@link CarrierWatch}) seems blocked in native code (CPU time flat over {@link #CPU_FLAT_NS}),
+ *       or it has ignored its preempt flag for {@link #HOG_HANDOFF_NS}. Bounded by
+ *       {@code maxOversubscription}.</li>
  * </ul>
  * When every P is idle (and no trace is wanted) it sleeps deeply until {@link #wake()}: a P leaving the
  * idle list or entering a syscall wakes it.
@@ -123,8 +130,49 @@ final class Sysmon implements Runnable {
         return (!pp.runq.isEmpty() || sched.runq.size() != 0) && sched.npidle == 0 && sched.nmspinning.get() == 0;
     }
 
+    /**
+     * Go's {@code retake} for a P whose goroutine is in a native call made without {@code Go.syscall}
+     * (jgort's {@code _Psyscall} for it is "the carrier is in native code, and schedtick and the M's run
+     * count have not moved"). Called on each look at a running P whose ticks have not moved since the
+     * last one. The first look that sees the carrier in native code opens a window; a later look that
+     * still sees it there, a whole tick on, decides as Go's retake does: take the P unless there is no
+     * other work and someone is idle or spinning, for up to 10 ms.
+     *
+     * <p>Only a native call that blocks counts at once (the carrier used under a quarter of the window
+     * in CPU time): a goroutine that runs many short native calls with Java in between is in native
+     * code at most looks, but busy; it, and a long CPU-bound native call, are retaken after 10 ms in
+     * native code at every look (Go retakes any syscall after 10 ms).
+     *
+     * @return whether the P was taken
+     */
+    private boolean retakeNative(P pp, int schedtick, int syscalltick, long now) {
+        M mp = pp.m;
+        int st = mp != null ? sched.watch.look(mp, pp, true) : CarrierWatch.NO_LOOK;
+        if (st != CarrierStates.NATIVE) {
+            pp.sysmonNativeSince = -1;
+            return false;
+        }
+        long cpu = pp.sysmonLookCpu;
+        if (pp.sysmonNativeSince < 0) {
+            pp.sysmonNativeSince = now;
+            pp.sysmonNativeCpu = cpu;
+            return false;
+        }
+        long inNative = now - pp.sysmonNativeSince;
+        boolean blocked = cpu >= 0 && pp.sysmonNativeCpu >= 0 && cpu - pp.sysmonNativeCpu <= inNative / 4;
+        if (inNative < SYSCALL_RETAKE_NS) {
+            if (!blocked) return false;
+            // Go: don't retake if there is no other work to do and someone can do it when it comes.
+            if (!sched.gcwaiting && pp.runSafePointFn == 0 && pp.runq.isEmpty() && sched.runq.size() == 0
+                    && sched.nmspinning.get() + sched.npidle > 0) {
+                return false;
+            }
+        }
+        return sched.takeStuckP(pp, mp, schedtick, syscalltick, true);
+    }
+
     /** Takes {@code pp} if its M's carrier is blocked, or its G has ignored preemption for too long. */
-    private boolean takeIfStuck(P pp, int schedtick, long stuck, long now) {
+    private boolean takeIfStuck(P pp, int schedtick, int syscalltick, long stuck, long now) {
         if (sched.oversubscribed.get() >= sched.config.maxOversubscription()) return false;
         M mp = pp.m;
         if (mp == null || !mp.running()) return false;
@@ -132,10 +180,11 @@ final class Sysmon implements Runnable {
         if (carrier == null) return false;
         boolean blocked = switch (carrier.getState()) {
             case WAITING, TIMED_WAITING, BLOCKED -> true; // parked or blocked while pinned
-            default -> cpuFlat(pp, carrier, now);           // RUNNABLE: in native code if no CPU is used
+            // RUNNABLE: in native code if no CPU is used (the watch, when active, has looked already)
+            default -> !sched.watch.active() && cpuFlat(pp, carrier, now);
         };
         if (!blocked && stuck < HOG_HANDOFF_NS) return false;
-        return sched.takeStuckP(pp, mp, schedtick);
+        return sched.takeStuckP(pp, mp, schedtick, syscalltick, false);
     }
 
     /**
@@ -159,63 +208,81 @@ final class Sysmon implements Runnable {
         return flat;
     }
 
-    /** Go's {@code retake}: returns how many Ps it took from syscalls. */
+    /**
+     * Go's {@code retake}: returns how many Ps it took (from system calls, native calls and stuck Ms).
+     * A running P whose goroutine is in a system call is jgort's {@code _Psyscall} (see
+     * {@link Sched#entersyscall}); a P in status {@code _Psyscall} is an extra M's between callbacks.
+     */
     int retake(long now) {
         int n = 0;
         for (P pp : sched.allp) {
             int s = pp.status;
+            if (s != P.RUNNING && s != P.SYSCALL) continue;
+            boolean syscall = s == P.SYSCALL || Sched.inSyscall(pp);
+            int st = pp.syscalltick; // what the decisions below rest on; takeRunningP checks it again
             boolean sysretake = false;
-            if (s == P.RUNNING || s == P.SYSCALL) {
-                // Preempt a G that has run for too long (schedtick does not move on inheritTime: a runnext
-                // chain shares one time slice).
-                int t = pp.schedtick;
-                if (pp.sysmonSchedtick != t) {
-                    pp.sysmonSchedtick = t;
-                    pp.sysmonSchedwhen = now;
-                    pp.sysmonCpu = -1;
+            // Preempt a G that has run for too long (schedtick does not move on inheritTime: a runnext
+            // chain shares one time slice).
+            int t = pp.schedtick;
+            if (pp.sysmonSchedtick != t) {
+                pp.sysmonSchedtick = t;
+                pp.sysmonSchedwhen = now;
+                pp.sysmonCpu = -1;
+                pp.sysmonStuckSince = now;
+                pp.sysmonNativeSince = -1;
+            } else {
+                if (now - pp.sysmonSchedwhen >= FORCE_PREEMPT_NS) {
+                    sched.preemptone(pp);
+                    sysretake = true; // a syscall that long is retaken whatever its tick says
+                }
+                // Taking the P needs one goroutine stuck, not a runnext chain of many sharing a time
+                // slice: the M's run count must not have moved either.
+                M mp = pp.m;
+                int runs = mp != null ? mp.runs : 0;
+                if (runs != pp.sysmonRuns) {
+                    pp.sysmonRuns = runs;
                     pp.sysmonStuckSince = now;
-                } else {
-                    long stuck = now - pp.sysmonSchedwhen;
-                    if (stuck >= FORCE_PREEMPT_NS) {
-                        sched.preemptone(pp);
-                        sysretake = true; // a syscall that long is retaken whatever its tick says
+                    pp.sysmonCpu = -1;
+                    pp.sysmonNativeSince = -1;
+                } else if (!syscall) {
+                    if (sched.watch.active() && retakeNative(pp, t, st, now)) {
+                        n++;
+                        continue;
                     }
-                    // Taking the P needs one goroutine stuck, not a runnext chain of many sharing a
-                    // time slice: the M's run count must not have moved either.
-                    M mp = pp.m;
-                    int runs = mp != null ? mp.runs : 0;
-                    if (runs != pp.sysmonRuns) {
-                        pp.sysmonRuns = runs;
-                        pp.sysmonStuckSince = now;
-                        pp.sysmonCpu = -1;
-                    } else if (s == P.RUNNING && now - pp.sysmonStuckSince >= STUCK_NS && othersNeed(pp)
-                            && takeIfStuck(pp, t, now - pp.sysmonStuckSince, now)) {
+                    if (now - pp.sysmonStuckSince >= STUCK_NS && othersNeed(pp)
+                            && takeIfStuck(pp, t, st, now - pp.sysmonStuckSince, now)) {
                         n++;
                         continue;
                     }
                 }
             }
+            if (!syscall) continue;
+            if (!sysretake && pp.sysmonSyscalltick != st) {
+                pp.sysmonSyscalltick = st;
+                pp.sysmonSyscallwhen = now;
+                continue;
+            }
+            // On the one hand we don't want to retake Ps if there is no other work to do, but on the
+            // other hand we want to retake them eventually because they can prevent sysmon from deep
+            // sleeping. (Not in Go: a pending forEachP or stop-the-world counts as other work.)
+            if (pp.runq.isEmpty() && sched.runq.size() == 0
+                    && sched.nmspinning.get() + sched.npidle > 0
+                    && !sched.gcwaiting && pp.runSafePointFn == 0
+                    && now - pp.sysmonSyscallwhen < SYSCALL_RETAKE_NS) {
+                continue;
+            }
+            boolean took;
             if (s == P.SYSCALL) {
-                int t = pp.syscalltick;
-                if (!sysretake && pp.sysmonSyscalltick != t) {
-                    pp.sysmonSyscalltick = t;
-                    pp.sysmonSyscallwhen = now;
-                    continue;
-                }
-                // On the one hand we don't want to retake Ps if there is no other work to do, but on the
-                // other hand we want to retake them eventually because they can prevent sysmon from
-                // deep sleeping.
-                if (pp.runq.isEmpty() && sched.runq.size() == 0
-                        && sched.nmspinning.get() + sched.npidle > 0
-                        && now - pp.sysmonSyscallwhen < SYSCALL_RETAKE_NS) {
-                    continue;
-                }
-                if (pp.casStatus(P.SYSCALL, P.IDLE)) {
-                    n++;
-                    pp.syscalltick++;
-                    sched.syscallRetakes.increment();
-                    sched.handoffp(pp);
-                }
+                took = pp.casStatus(P.SYSCALL, P.IDLE);
+                if (took) pp.syscalltick++;
+            } else {
+                M mp = pp.m;
+                took = mp != null && sched.takeRunningP(pp, mp, P.IDLE, Sched.TAKE_SYSCALL, st);
+            }
+            if (took) {
+                n++;
+                sched.syscallRetakes.increment();
+                sched.handoffp(pp);
             }
         }
         return n;

@@ -49,4 +49,26 @@ final class NativeThreads {
 
     /** The JVM is shutting down: callback threads that exit from now on do not call into it. */
     static native void vmExiting();
+
+    // ---- carrier states (carrier_state.c): HotSpot's JavaThread::_thread_state ------------------------
+
+    /**
+     * Finds {@code JavaThread::_thread_state} in the VM's exported tables and checks it on {@code self},
+     * the calling platform thread (which reads as in native code during this very call).
+     *
+     * @return null once states can be read, else why not
+     */
+    static native String carrierStateInit(Thread self);
+
+    /** The calling platform thread {@code self}'s handle, or 0 if it cannot be watched. */
+    static native long registerCarrier(Thread self);
+
+    /** Frees a handle; before its thread ends. */
+    static native void deregisterCarrier(long handle);
+
+    /** One of {@link dev.jgort.spi.CarrierStates#JAVA}, {@code NATIVE}, {@code BLOCKED}, {@code OTHER}. */
+    static native int carrierState(long handle);
+
+    /** The carrier's CPU time in ns, -1 if unknown. */
+    static native long carrierCpuNanos(long handle);
 }

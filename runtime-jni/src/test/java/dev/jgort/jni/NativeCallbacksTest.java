@@ -10,8 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -19,7 +17,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -33,7 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,15 +52,7 @@ class NativeCallbacksTest {
     @SuppressWarnings("restricted") // loads the test's own native library
     static void buildCallers() throws Exception {
         assertNull(NativeLibrary.LOAD_ERROR);
-        Path dir = Files.createTempDirectory("jgort-callers");
-        Path src = dir.resolve("callers.c"), lib = dir.resolve(System.mapLibraryName("callers"));
-        try (InputStream in = NativeCallbacksTest.class.getResourceAsStream("/callers.c")) {
-            Files.copy(assertNotNullStream(in), src);
-        }
-        Process gcc = new ProcessBuilder("gcc", "-O2", "-shared", "-fPIC", "-pthread", "-o", lib.toString(), src.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(gcc.getInputStream().readAllBytes());
-        assertTrue(gcc.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS) && gcc.exitValue() == 0, "gcc failed: " + out);
+        Path lib = TestLibraries.build("callers");
         arena = Arena.ofShared();
         SymbolLookup callers = SymbolLookup.libraryLookup(lib, arena);
         Linker linker = Linker.nativeLinker();
@@ -75,11 +63,6 @@ class NativeCallbacksTest {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
                         ValueLayout.ADDRESS));
         invoke = MemorySegment.ofAddress(NativeCallbacks.invokeAddress());
-    }
-
-    private static InputStream assertNotNullStream(InputStream in) {
-        assertNotNull(in, "callers.c is a test resource");
-        return in;
     }
 
     @AfterAll

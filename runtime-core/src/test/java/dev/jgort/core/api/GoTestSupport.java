@@ -60,7 +60,7 @@ public final class GoTestSupport {
 
     /** A body that may throw (latch waits, joins, queue hand-offs). */
     @FunctionalInterface
-    interface Body {
+    public interface Body {
         void run() throws Exception;
     }
 
@@ -68,11 +68,11 @@ public final class GoTestSupport {
      * Collects what went wrong inside goroutines, so that an assertion failing in a goroutine fails the
      * test (a goroutine's uncaught exception would otherwise only be printed).
      */
-    static final class Failures {
+    public static final class Failures {
         private final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
 
         /** Wraps {@code body} so that whatever it throws is recorded. */
-        Runnable guard(Body body) {
+        public Runnable guard(Body body) {
             return () -> {
                 try {
                     body.run();
@@ -83,17 +83,17 @@ public final class GoTestSupport {
         }
 
         /** Starts {@code body} as a goroutine of {@code rt}, recording what it throws. */
-        Goroutine go(GoRuntime rt, Body body) {
+        public Goroutine go(GoRuntime rt, Body body) {
             return rt.go(guard(body));
         }
 
         /** Starts {@code body} on a new platform thread, recording what it throws. */
-        Thread thread(Body body) {
+        public Thread thread(Body body) {
             return Thread.ofPlatform().daemon().start(guard(body));
         }
 
         /** Fails the test with the first recorded error (the others attached as suppressed). */
-        void check() {
+        public void check() {
             Throwable first = errors.poll();
             if (first == null) return;
             AssertionError e = new AssertionError("failure inside a goroutine or helper thread: " + first, first);
@@ -175,7 +175,7 @@ public final class GoTestSupport {
      * {@code condition} holds, polling with {@link Thread#onSpinWait()} and {@link Thread#yield()};
      * fails after {@link #BOUND}.
      */
-    static void awaitOutside(BooleanSupplier condition, String what) {
+    public static void awaitOutside(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + BOUND.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) fail("timed out after " + BOUND + " waiting for: " + what);
