@@ -9,7 +9,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -19,7 +18,6 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -53,16 +51,7 @@ public class CallbackBench extends BenchBase {
         runtime = startJgort("native");
         id = NativeCallbacks.of(runtime).register(x -> x);
         invoke = MemorySegment.ofAddress(NativeCallbacks.invokeAddress());
-        Path dir = Files.createTempDirectory("jgort-bench-callbacks");
-        Path src = dir.resolve("callbacks.c"), lib = dir.resolve("libcallbacks.so");
-        try (InputStream in = CallbackBench.class.getResourceAsStream("/callbacks.c")) {
-            if (in == null) throw new IllegalStateException("callbacks.c is missing from the benchmark jar");
-            Files.copy(in, src);
-        }
-        Process gcc = new ProcessBuilder("gcc", "-O2", "-shared", "-fPIC", "-pthread", "-o", lib.toString(), src.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(gcc.getInputStream().readAllBytes());
-        if (gcc.waitFor() != 0) throw new IllegalStateException("CallbackBench needs gcc to build its C side: " + out);
+        Path lib = BenchLibraries.build("callbacks");
         arena = Arena.ofShared();
         SymbolLookup c = SymbolLookup.libraryLookup(lib, arena);
         Linker linker = Linker.nativeLinker();

@@ -45,6 +45,14 @@ final class Sysmon implements Runnable {
     static final long CPU_FLAT_NS = TimeUnit.MILLISECONDS.toNanos(10);
     /** A G that has ignored its preempt flag for this long loses its P even if it is running. */
     static final long HOG_HANDOFF_NS = 2 * FORCE_PREEMPT_NS;
+    /**
+     * Not in Go: for this long after the native-call watch last saw a carrier in native code, sysmon
+     * sleeps at most {@link #NATIVE_MAX_DELAY_NS} between looks. Go's sysmon may back off to 10 ms
+     * because a goroutine returning from a cgo call takes its P back or queues itself; one stuck in an
+     * unannotated native call is found only by sysmon's looks, so their spacing is its latency.
+     */
+    static final long NATIVE_RECENT_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    static final long NATIVE_MAX_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final boolean CPU_TIME = THREADS.isThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
@@ -52,6 +60,11 @@ final class Sysmon implements Runnable {
     private final Sched sched;
     private final long traceNanos;
     private volatile Thread thread;
+    /** Sysmon's own: when a look last saw a carrier in native code (for {@link #NATIVE_RECENT_NS}). */
+    private long nativeSeenAt = Long.MIN_VALUE / 2;
+    /** Sysmon's own: the last {@link #retake} opened a native-call window (decide at the next tick), and when. */
+    private boolean nativeWindowOpened;
+    private long nativeWindowAt;
     /** Go's {@code sched.sysmonwait}: set by sysmon before a deep sleep, cleared by CAS by whoever wakes it. */
     private final AtomicBoolean sysmonwait = new AtomicBoolean();
 
@@ -95,7 +108,15 @@ final class Sysmon implements Runnable {
             } else if (idle > 50) {
                 delay = Math.min(delay * 2, MAX_DELAY_NS);
             }
-            LockSupport.parkNanos(this, delay);
+            if (System.nanoTime() - nativeSeenAt < NATIVE_RECENT_NS) delay = Math.min(delay, NATIVE_MAX_DELAY_NS);
+            if (nativeWindowOpened) {
+                // The last look saw a carrier newly in native code: look again exactly one tick after
+                // it, spinning (a sleep of 20 µs lasts ~100 µs here, and that wait is time the P is lost).
+                long until = nativeWindowAt + MIN_DELAY_NS;
+                while (System.nanoTime() - until < 0) Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(this, delay);
+            }
             if (traceNanos <= 0 && sched.npidle == sched.gomaxprocs && sched.runq.size() == 0) {
                 deepSleep();
                 idle = 0;
@@ -106,7 +127,16 @@ final class Sysmon implements Runnable {
                 lasttrace = now;
                 System.err.print(SchedTrace.format(sched, sched.config.schedDetail()));
             }
-            if (retake(now) != 0) idle = 0; else idle++;
+            boolean looked = nativeWindowOpened;
+            nativeWindowOpened = false;
+            int took = retake(now);
+            if (looked && nativeWindowOpened) nativeWindowOpened = false; // spin once per window, not forever
+            // A look that found a carrier newly in native code decides at the next tick, as Go decides
+            // on a syscall at the look after the one that saw it begin. And while native calls are
+            // being made and goroutines wait for a P, every goroutine that gets a P may be the next to
+            // sit in one: keep looking every tick, as Go's sysmon does while it keeps retaking.
+            boolean watching = nativeWindowOpened || (now - nativeSeenAt < NATIVE_RECENT_NS && workWaiting());
+            if (took != 0 || watching) idle = 0; else idle++;
             // Not in Go: work on the global queue, a P idle, nobody looking. Only after an M could not
             // be made (maxmcount); a wake-up is then retried here rather than lost.
             if (sched.runq.size() != 0 && sched.npidle > 0 && sched.nmspinning.get() == 0) sched.wakep();
@@ -122,6 +152,15 @@ final class Sysmon implements Runnable {
             LockSupport.parkNanos(this, DEEP_SLEEP_NS);
         }
         sysmonwait.set(false);
+    }
+
+    /** Whether goroutines wait in a run queue. */
+    private boolean workWaiting() {
+        if (sched.runq.size() != 0) return true;
+        for (P pp : sched.allp) {
+            if (!pp.runq.isEmpty()) return true;
+        }
+        return false;
     }
 
     /** Whether runnable work, a stop-the-world or a forEachP waits for {@code pp}. */
@@ -153,9 +192,12 @@ final class Sysmon implements Runnable {
             return false;
         }
         long cpu = pp.sysmonLookCpu;
+        nativeSeenAt = now;
         if (pp.sysmonNativeSince < 0) {
             pp.sysmonNativeSince = now;
             pp.sysmonNativeCpu = cpu;
+            nativeWindowOpened = true;
+            nativeWindowAt = now;
             return false;
         }
         long inNative = now - pp.sysmonNativeSince;
@@ -230,6 +272,11 @@ final class Sysmon implements Runnable {
                 pp.sysmonCpu = -1;
                 pp.sysmonStuckSince = now;
                 pp.sysmonNativeSince = -1;
+                M mp = pp.m;
+                if (mp != null) pp.sysmonRuns = mp.runs;
+                // A goroutine that began since the last look may already be in native code: open the
+                // window now, so that the next look (a tick on) can decide.
+                if (!syscall && s == P.RUNNING && sched.watch.active()) retakeNative(pp, t, st, now);
             } else {
                 if (now - pp.sysmonSchedwhen >= FORCE_PREEMPT_NS) {
                     sched.preemptone(pp);
