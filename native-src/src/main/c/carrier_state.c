@@ -10,8 +10,8 @@
  * Serviceability Agent (gHotSpotVMStructs, gHotSpotVMIntConstants). A Thread's private field
  * `eetop` holds its JavaThread*; JNI reads it without any --add-opens.
  *
- * A carrier is registered by its own thread (it gets a handle: the address of its state word and its
- * CPU clock) and deregistered before that thread ends (HotSpot frees the JavaThread when the thread
+ * A carrier is registered by its own thread (it gets a handle: the address of its state word and a
+ * probe of its OS thread: CPU time, and whether the OS has it waiting or runnable) and deregistered before that thread ends (HotSpot frees the JavaThread when the thread
  * exits). Reading a state is one load; the caller must make sure the thread has not ended meanwhile
  * (jgort's sysmon reads only while the M is inside a goroutine, see NativeCallWatch.java).
  *
@@ -31,7 +31,7 @@
 /* What a registered carrier's handle points to. */
 typedef struct carrier {
     const volatile int32_t *state; /* &JavaThread::_thread_state */
-    jgort_os_cpu_clock *clock;     /* NULL if the OS gave none */
+    jgort_os_thread_probe *probe;  /* CPU time and OS run state; NULL if the OS gave none */
 } carrier;
 
 /* Filled once by carrier_state_init (under the JVM's class-initialization lock of its Java caller). */
@@ -162,7 +162,7 @@ static jlong JNICALL register_carrier(JNIEnv *env, jclass cls, jobject self) {
     carrier *c = calloc(1, sizeof *c);
     if (c == NULL) return 0;
     c->state = state;
-    if (jgort_os_cpu_clock_self(&c->clock) != 0) c->clock = NULL;
+    if (jgort_os_thread_probe_self(&c->probe) != 0) c->probe = NULL;
     return (jlong) (intptr_t) c;
 }
 
@@ -172,7 +172,7 @@ static void JNICALL deregister_carrier(JNIEnv *env, jclass cls, jlong handle) {
     (void) cls;
     carrier *c = (carrier *) (intptr_t) handle;
     if (c == NULL) return;
-    if (c->clock != NULL) jgort_os_cpu_clock_free(c->clock);
+    if (c->probe != NULL) jgort_os_thread_probe_free(c->probe);
     free(c);
 }
 
@@ -194,8 +194,16 @@ static jlong JNICALL carrier_cpu_nanos(JNIEnv *env, jclass cls, jlong handle) {
     (void) cls;
     const carrier *c = (const carrier *) (intptr_t) handle;
     int64_t ns;
-    if (c->clock == NULL || jgort_os_cpu_time(c->clock, &ns) != 0) return -1;
+    if (c->probe == NULL || jgort_os_thread_probe_cpu(c->probe, &ns) != 0) return -1;
     return (jlong) ns;
+}
+
+/* NativeThreads.carrierOsState(long handle): JGORT_OS_THREAD_RUNNABLE, _WAITING or _UNKNOWN (jgort_os.h). */
+static jint JNICALL carrier_os_state(JNIEnv *env, jclass cls, jlong handle) {
+    (void) env;
+    (void) cls;
+    const carrier *c = (const carrier *) (intptr_t) handle;
+    return c->probe != NULL ? jgort_os_thread_probe_state(c->probe) : JGORT_OS_THREAD_UNKNOWN;
 }
 
 static JNINativeMethod carrier_methods[] = {
@@ -204,6 +212,7 @@ static JNINativeMethod carrier_methods[] = {
     {"deregisterCarrier", "(J)V", (void *) deregister_carrier},
     {"carrierState", "(J)I", (void *) carrier_state},
     {"carrierCpuNanos", "(J)J", (void *) carrier_cpu_nanos},
+    {"carrierOsState", "(J)I", (void *) carrier_os_state},
 };
 
 int jgort_register_carrier_natives(JNIEnv *env, jclass natives) {

@@ -14,8 +14,14 @@ typedef struct jgort_os_thread jgort_os_thread;
 /* A one-shot event: one thread signals, another waits. */
 typedef struct jgort_os_event jgort_os_event;
 
-/* A thread's CPU-time clock, made on that thread and read from any other. Owned by its maker. */
-typedef struct jgort_os_cpu_clock jgort_os_cpu_clock;
+/* A probe on one thread, made on that thread and read from any other: its CPU time and whether the
+ * OS has it waiting. Owned by its maker. */
+typedef struct jgort_os_thread_probe jgort_os_thread_probe;
+
+/* jgort_os_thread_probe_waiting results. */
+#define JGORT_OS_THREAD_UNKNOWN 0
+#define JGORT_OS_THREAD_RUNNABLE 1 /* running, or ready to run and waiting for a core */
+#define JGORT_OS_THREAD_WAITING 2  /* asleep in the kernel (a sleep, a read, a lock) */
 
 /*
  * Starts fn(arg) on a new thread. runtime_stack != 0: the stack is `size` bytes the runtime maps
@@ -57,13 +63,16 @@ int jgort_os_on_thread_exit(void (*fn)(void));
  */
 int jgort_os_library_symbol(const void *addr_in_library, const char *name, void **out);
 
-/* The calling thread's CPU-time clock. Free it with jgort_os_cpu_clock_free, before or after the thread ends. */
-int jgort_os_cpu_clock_self(jgort_os_cpu_clock **out);
+/* A probe on the calling thread. Free it with jgort_os_thread_probe_free, before or after the thread ends. */
+int jgort_os_thread_probe_self(jgort_os_thread_probe **out);
 
-/* The CPU time the clock's thread has used, in ns; the thread must not have ended. */
-int jgort_os_cpu_time(const jgort_os_cpu_clock *c, int64_t *nanos);
+/* The CPU time the probe's thread has used, in ns; the thread must not have ended. */
+int jgort_os_thread_probe_cpu(const jgort_os_thread_probe *p, int64_t *nanos);
 
-void jgort_os_cpu_clock_free(jgort_os_cpu_clock *c);
+/* JGORT_OS_THREAD_RUNNABLE, _WAITING, or _UNKNOWN where the OS does not tell; the thread must not have ended. */
+int jgort_os_thread_probe_state(const jgort_os_thread_probe *p);
+
+void jgort_os_thread_probe_free(jgort_os_thread_probe *p);
 
 /* A text for an error code (strerror). */
 const char *jgort_os_strerror(int err, char *buf, size_t len);

@@ -18,7 +18,10 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #if defined(__APPLE__)
@@ -257,48 +260,74 @@ int jgort_os_library_symbol(const void *addr_in_library, const char *name, void 
     return 0;
 }
 
-struct jgort_os_cpu_clock {
+struct jgort_os_thread_probe {
 #if defined(__APPLE__)
-    mach_port_t thread; /* macOS has no per-thread CPU clockid: thread_info reads the time */
+    mach_port_t thread; /* macOS has no per-thread CPU clockid: thread_info reads time and run state */
 #else
-    clockid_t id;
+    clockid_t clock;
+    int stat_fd; /* /proc/self/task/<tid>/stat, kept open (a pread is ~3 us; opening it each time ~10) */
 #endif
 };
 
-int jgort_os_cpu_clock_self(jgort_os_cpu_clock **out) {
-    jgort_os_cpu_clock *c = calloc(1, sizeof *c);
-    if (c == NULL) return ENOMEM;
+int jgort_os_thread_probe_self(jgort_os_thread_probe **out) {
+    jgort_os_thread_probe *p = calloc(1, sizeof *p);
+    if (p == NULL) return ENOMEM;
 #if defined(__APPLE__)
-    c->thread = pthread_mach_thread_np(pthread_self());
+    p->thread = pthread_mach_thread_np(pthread_self());
 #else
-    int err = pthread_getcpuclockid(pthread_self(), &c->id);
+    int err = pthread_getcpuclockid(pthread_self(), &p->clock);
     if (err != 0) {
-        free(c);
+        free(p);
         return err;
     }
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%ld/stat", (long) syscall(SYS_gettid));
+    p->stat_fd = open(path, O_RDONLY | O_CLOEXEC); /* -1: the state is unknown, the CPU time still works */
 #endif
-    *out = c;
+    *out = p;
     return 0;
 }
 
-int jgort_os_cpu_time(const jgort_os_cpu_clock *c, int64_t *nanos) {
+int jgort_os_thread_probe_cpu(const jgort_os_thread_probe *p, int64_t *nanos) {
 #if defined(__APPLE__)
     thread_basic_info_data_t info;
     mach_msg_type_number_t n = THREAD_BASIC_INFO_COUNT;
-    if (thread_info(c->thread, THREAD_BASIC_INFO, (thread_info_t) &info, &n) != KERN_SUCCESS) return EINVAL;
+    if (thread_info(p->thread, THREAD_BASIC_INFO, (thread_info_t) &info, &n) != KERN_SUCCESS) return EINVAL;
     *nanos = ((int64_t) info.user_time.seconds + info.system_time.seconds) * 1000000000LL
              + ((int64_t) info.user_time.microseconds + info.system_time.microseconds) * 1000LL;
     return 0;
 #else
     struct timespec ts;
-    if (clock_gettime(c->id, &ts) != 0) return errno;
+    if (clock_gettime(p->clock, &ts) != 0) return errno;
     *nanos = (int64_t) ts.tv_sec * 1000000000LL + ts.tv_nsec;
     return 0;
 #endif
 }
 
-void jgort_os_cpu_clock_free(jgort_os_cpu_clock *c) {
-    free(c);
+int jgort_os_thread_probe_state(const jgort_os_thread_probe *p) {
+#if defined(__APPLE__)
+    thread_basic_info_data_t info;
+    mach_msg_type_number_t n = THREAD_BASIC_INFO_COUNT;
+    if (thread_info(p->thread, THREAD_BASIC_INFO, (thread_info_t) &info, &n) != KERN_SUCCESS) return JGORT_OS_THREAD_UNKNOWN;
+    return info.run_state == TH_STATE_RUNNING ? JGORT_OS_THREAD_RUNNABLE : JGORT_OS_THREAD_WAITING;
+#else
+    /* "tid (comm) S ...": the state letter follows the last ')' (comm may itself contain one). */
+    char buf[512];
+    if (p->stat_fd < 0) return JGORT_OS_THREAD_UNKNOWN;
+    ssize_t n = pread(p->stat_fd, buf, sizeof buf - 1, 0);
+    if (n <= 0) return JGORT_OS_THREAD_UNKNOWN;
+    buf[n] = '\0';
+    const char *paren = strrchr(buf, ')');
+    if (paren == NULL || paren[1] != ' ') return JGORT_OS_THREAD_UNKNOWN;
+    return paren[2] == 'R' ? JGORT_OS_THREAD_RUNNABLE : JGORT_OS_THREAD_WAITING;
+#endif
+}
+
+void jgort_os_thread_probe_free(jgort_os_thread_probe *p) {
+#if !defined(__APPLE__)
+    if (p->stat_fd >= 0) close(p->stat_fd);
+#endif
+    free(p);
 }
 
 const char *jgort_os_strerror(int err, char *buf, size_t len) {

@@ -145,34 +145,39 @@ int jgort_os_library_symbol(const void *addr_in_library, const char *name, void 
     return 0;
 }
 
-struct jgort_os_cpu_clock {
+struct jgort_os_thread_probe {
     HANDLE thread; /* a real handle on the thread (GetCurrentThread's is a pseudo-handle) */
 };
 
-int jgort_os_cpu_clock_self(jgort_os_cpu_clock **out) {
-    jgort_os_cpu_clock *c = calloc(1, sizeof *c);
-    if (c == NULL) return ENOMEM;
-    if (!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &c->thread,
+int jgort_os_thread_probe_self(jgort_os_thread_probe **out) {
+    jgort_os_thread_probe *p = calloc(1, sizeof *p);
+    if (p == NULL) return ENOMEM;
+    if (!DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(), &p->thread,
                          THREAD_QUERY_LIMITED_INFORMATION, FALSE, 0)) {
-        free(c);
+        free(p);
         return EINVAL;
     }
-    *out = c;
+    *out = p;
     return 0;
 }
 
-int jgort_os_cpu_time(const jgort_os_cpu_clock *c, int64_t *nanos) {
+int jgort_os_thread_probe_cpu(const jgort_os_thread_probe *p, int64_t *nanos) {
     FILETIME created, exited, kernel, user;
-    if (!GetThreadTimes(c->thread, &created, &exited, &kernel, &user)) return EINVAL;
+    if (!GetThreadTimes(p->thread, &created, &exited, &kernel, &user)) return EINVAL;
     ULARGE_INTEGER k = {{kernel.dwLowDateTime, kernel.dwHighDateTime}};
     ULARGE_INTEGER u = {{user.dwLowDateTime, user.dwHighDateTime}};
     *nanos = (int64_t) (k.QuadPart + u.QuadPart) * 100; /* 100 ns units */
     return 0;
 }
 
-void jgort_os_cpu_clock_free(jgort_os_cpu_clock *c) {
-    CloseHandle(c->thread);
-    free(c);
+int jgort_os_thread_probe_state(const jgort_os_thread_probe *p) {
+    (void) p;
+    return JGORT_OS_THREAD_UNKNOWN; /* no cheap per-thread run state on Windows: the CPU time decides */
+}
+
+void jgort_os_thread_probe_free(jgort_os_thread_probe *p) {
+    CloseHandle(p->thread);
+    free(p);
 }
 
 const char *jgort_os_strerror(int err, char *buf, size_t len) {

@@ -23,8 +23,12 @@ import java.io.IOException;
 @Measurement(iterations = 5, time = 1)
 public class BlockingNativeBench extends SchedulerBench {
 
-    /** {@code none}: the computing goroutines alone; else the blockers' {@link NativeBlocking.Call}. */
-    @Param({"none", "syscall", "blockingSyscall", "cgo", "unannotated", "jni", "fifo"})
+    /**
+     * {@code none}: the computing goroutines alone; {@code floor}: the same sleeps made by 64 platform
+     * threads that already exist, outside any scheduler (what the sleeps alone cost the computing
+     * goroutines here); else the blockers' {@link NativeBlocking.Call}.
+     */
+    @Param({"none", "floor", "syscall", "blockingSyscall", "cgo", "unannotated", "jni", "fifo"})
     public String blockers;
 
     private NativeBlocking.Call call;

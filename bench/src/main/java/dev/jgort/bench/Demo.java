@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code ./jgort demo}: runs skynet, ping-pong and a spawn/join burst on jgort and on the JDK's default
  * virtual-thread scheduler in the same JVM, then two channel workloads (jgort's channels against the
- * JDK's blocking queues), prints the median times and their ratio, then shows the scheduler at work ({@code schedtrace} lines taken during a skynet run) and its counters.
+ * JDK's blocking queues), prints the median times and their ratio; then goroutines blocked in native
+ * calls nobody annotated beside computing ones, with each scheduler's compute slowdown; then shows the
+ * scheduler at work ({@code schedtrace} lines taken during a skynet run) and its counters.
  *
  * <p>jgort starts with {@link RuntimeConfig#defaults()}, so {@code GOMAXPROCS} and
  * {@code GODEBUG=schedtrace=N,scheddetail=1} apply. Exits with status 1 if a workload fails, e.g. a
@@ -72,6 +74,9 @@ public final class Demo {
         for (String line : traceDuring(rt, period, Workloads::skynet, jgort)) System.out.println("  " + line);
 
         System.out.printf("%nschedtrace with scheddetail at the end:%n%s%n", rt.schedTrace(true).stripTrailing());
+
+        System.out.println();
+        blockingNative(jgort, jdk);
         printStats(rt.stats());
     }
 
@@ -80,7 +85,8 @@ public final class Demo {
         System.out.println("jgort demo: Go's scheduler for JVM virtual threads vs the JDK's default scheduler");
         System.out.printf("JDK %s (%s), %d cores%n", Runtime.version(), System.getProperty("java.vm.vendor"),
                 Runtime.getRuntime().availableProcessors());
-        System.out.printf("jgort: GOMAXPROCS=%d, backend %s%n", rt.maxProcs(), rt.stats().backend());
+        System.out.printf("jgort: GOMAXPROCS=%d, backend %s, native calls seen by %s%n", rt.maxProcs(), rt.stats().backend(),
+                rt.stats().nativeCallWatch().equals("hotspot") ? "HotSpot's thread state" : "the CPU-time heuristic");
         System.out.printf("JDK default scheduler: parallelism %s%n", parallelism != null
                 ? parallelism + " (jdk.virtualThreadScheduler.parallelism)"
                 : Runtime.getRuntime().availableProcessors() + " (available processors)");
@@ -114,6 +120,71 @@ public final class Demo {
         double b = median(jdkMillis);
         System.out.printf("%-46s jgort %8.1f ms, %-18s %8.1f ms, ratio jgort/JDK = %.2f%n", label, a, jdkName, b, a / b);
         return a;
+    }
+
+    /**
+     * Every native call is a cgo call: 64 goroutines blocked in native calls that nobody wrapped in
+     * {@code Go.syscall} (an FFM downcall to usleep; FileInputStream.read of a pipe fed slowly) beside
+     * 2 computing goroutines. Prints, per scheduler, how much slower the computing goroutines finish
+     * than alone.
+     */
+    private static void blockingNative(Spawner jgort, Spawner jdk) throws InterruptedException {
+        System.out.printf("native calls nobody annotated: %d goroutines x %d blocking calls of ~1 ms beside %d computing"
+                + " goroutines%n", NativeBlocking.BLOCKERS, NativeBlocking.CALLS_EACH, NativeBlocking.COMPUTERS);
+        double jgortAlone = medianOf(() -> NativeBlocking.compute(jgort));
+        double jdkAlone = medianOf(() -> NativeBlocking.compute(jdk));
+        System.out.printf("  %-44s jgort %8.1f ms, %-18s %8.1f ms%n", "computing alone", jgortAlone, "JDK default", jdkAlone);
+        blockingNative("FFM downcalls to usleep(1000)", NativeBlocking.Call.UNANNOTATED, null, jgort, jdk, jgortAlone, jdkAlone);
+        NativeBlocking.Fifos fifos;
+        try {
+            fifos = new NativeBlocking.Fifos();
+        } catch (java.io.IOException | IllegalStateException e) {
+            System.out.println("  FileInputStream.read of a FIFO: skipped (" + e.getMessage() + ")");
+            return;
+        }
+        try (fifos) {
+            blockingNative("FileInputStream.read of a slowly fed FIFO", NativeBlocking.Call.FIFO, fifos, jgort, jdk,
+                    jgortAlone, jdkAlone);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void blockingNative(String label, NativeBlocking.Call call, NativeBlocking.Fifos fifos, Spawner jgort,
+                                       Spawner jdk, double jgortAlone, double jdkAlone) throws InterruptedException {
+        double a = medianOf(() -> computeBeside(jgort, call, fifos));
+        double b = medianOf(() -> computeBeside(jdk, call, fifos));
+        System.out.printf("  %-44s jgort %8.1f ms, %-18s %8.1f ms, compute slowdown jgort %.2fx, JDK %.2fx%n",
+                label, a, "JDK default", b, a / jgortAlone, b / jdkAlone);
+    }
+
+    /** The computing goroutines' time with the blockers started just before (joined after, untimed). */
+    private static double computeBeside(Spawner spawner, NativeBlocking.Call call, NativeBlocking.Fifos fifos)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        NativeBlocking.Blockers blockers = new NativeBlocking.Blockers(spawner, call, fifos);
+        NativeBlocking.compute(spawner);
+        double ms = (System.nanoTime() - start) / 1e6;
+        blockers.join();
+        return ms;
+    }
+
+    /** A timed run whose result is its own duration in ms. */
+    @FunctionalInterface
+    private interface Timed {
+        double run() throws InterruptedException;
+    }
+
+    /** The median of {@link #MEASURED_ROUNDS} runs after one warm-up run. */
+    private static double medianOf(Timed run) throws InterruptedException {
+        run.run();
+        double[] ms = new double[MEASURED_ROUNDS];
+        for (int i = 0; i < ms.length; i++) ms[i] = run.run();
+        return median(ms);
+    }
+
+    private static double medianOf(Run run) throws InterruptedException {
+        return medianOf(() -> time(run));
     }
 
     private static double time(Run run) throws InterruptedException {
@@ -157,5 +228,7 @@ public final class Demo {
                         + "M wake-ups %,d, Ms created %,d (%,d exited), Ms alive %d%n",
                 s.goroutinesCreated(), s.steals(), s.stolenGoroutines(), s.mWakeups(),
                 s.threadsCreated(), s.threadsExited(), s.threads());
+        System.out.printf("Ps retaken by sysmon: %,d from native calls (watch: %s), %,d from Go.syscall, %,d from other"
+                + " stuck Ms%n", s.nativeCallRetakes(), s.nativeCallWatch(), s.syscallRetakes(), s.stolenProcs());
     }
 }

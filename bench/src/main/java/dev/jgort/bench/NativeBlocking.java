@@ -55,7 +55,13 @@ public final class NativeBlocking {
          * {@code FileInputStream.read()} of a reply from a FIFO, after writing a request to another:
          * a server thread answers 1 ms later (a pipe fed slowly, as a remote peer feeds a socket).
          */
-        FIFO;
+        FIFO,
+        /**
+         * Not a goroutine's call: the same {@code usleep(1000)} calls made by 64 platform threads that
+         * already exist (a pool), outside any scheduler. What the 1,280 sleeps and wake-ups alone cost
+         * the computing goroutines on this machine: the floor of the other kinds' slowdown.
+         */
+        FLOOR;
 
         /** The call whose JMH parameter name ({@link #paramName()}) is {@code name}. */
         public static Call of(String name) {
@@ -63,10 +69,10 @@ public final class NativeBlocking {
                 if (c.paramName().equals(name)) return c;
             }
             throw new IllegalArgumentException("blocking call \"" + name
-                    + "\" is unknown: use syscall, blockingSyscall, cgo, unannotated, jni or fifo");
+                    + "\" is unknown: use syscall, blockingSyscall, cgo, unannotated, jni, fifo or floor");
         }
 
-        /** {@code syscall}, {@code blockingSyscall}, {@code cgo}, {@code unannotated}, {@code jni}, {@code fifo}. */
+        /** {@code syscall}, {@code blockingSyscall}, {@code cgo}, {@code unannotated}, {@code jni}, {@code fifo}, {@code floor}. */
         public String paramName() {
             return this == BLOCKING_SYSCALL ? "blockingSyscall" : name().toLowerCase(java.util.Locale.ROOT);
         }
@@ -189,6 +195,8 @@ public final class NativeBlocking {
     public static final class Blockers {
         private final Thread[] threads = new Thread[BLOCKERS];
         private final AtomicInteger calls = new AtomicInteger();
+        /** {@link Call#FLOOR}: the pool's tasks still running. */
+        private final java.util.concurrent.CountDownLatch floorLeft;
 
         /**
          * Starts the blockers, each making {@link #CALLS_EACH} blocking calls of the given kind
@@ -196,6 +204,20 @@ public final class NativeBlocking {
          */
         public Blockers(Spawner spawner, Call call, Fifos fifos) {
             if (call == Call.JNI) Jni.sleepMicros(0); // built and loaded before the run starts
+            floorLeft = new java.util.concurrent.CountDownLatch(call == Call.FLOOR ? BLOCKERS : 0);
+            if (call == Call.FLOOR) {
+                java.util.concurrent.ExecutorService pool = FloorPool.POOL;
+                for (int i = 0; i < BLOCKERS; i++) {
+                    pool.execute(() -> {
+                        for (int k = 0; k < CALLS_EACH; k++) {
+                            block(call);
+                            calls.incrementAndGet();
+                        }
+                        floorLeft.countDown();
+                    });
+                }
+                return;
+            }
             for (int i = 0; i < BLOCKERS; i++) {
                 int me = i;
                 threads[i] = spawner.start(() -> {
@@ -216,11 +238,30 @@ public final class NativeBlocking {
         }
 
         public void join() throws InterruptedException {
-            for (Thread t : threads) t.join();
+            for (Thread t : threads) {
+                if (t != null) t.join();
+            }
+            floorLeft.await();
             if (calls.get() != BLOCKERS * CALLS_EACH) {
                 throw new IllegalStateException("blocking calls made: " + calls.get() + ", expected " + BLOCKERS * CALLS_EACH);
             }
         }
+    }
+
+    /** {@link Call#FLOOR}'s platform threads: started once, each runs one blocker's calls per run. */
+    private static final class FloorPool {
+        static final java.util.concurrent.ExecutorService POOL = prestarted();
+    }
+
+    /**
+     * A pool of {@link #BLOCKERS} platform threads, all started. (Not in FloorPool's initializer: its
+     * threads would run code of a class still being initialized, and wait for it.)
+     */
+    private static java.util.concurrent.ExecutorService prestarted() {
+        var pool = new java.util.concurrent.ThreadPoolExecutor(BLOCKERS, BLOCKERS, 0, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("floor-blocker-", 0).factory());
+        pool.prestartAllCoreThreads();
+        return pool;
     }
 
     private static void block(Call call) {
@@ -229,7 +270,7 @@ public final class NativeBlocking {
                 case SYSCALL -> Go.syscall(() -> (int) USLEEP.invokeExact(SLEEP_MICROS));
                 case BLOCKING_SYSCALL -> Go.blockingSyscall(() -> (int) USLEEP.invokeExact(SLEEP_MICROS));
                 case CGO -> (int) CGO_USLEEP.invokeExact(SLEEP_MICROS);
-                case UNANNOTATED -> (int) USLEEP.invokeExact(SLEEP_MICROS);
+                case UNANNOTATED, FLOOR -> (int) USLEEP.invokeExact(SLEEP_MICROS);
                 case JNI -> Jni.sleepMicros(SLEEP_MICROS);
                 case FIFO -> throw new IllegalArgumentException("FIFO reads are not a sleep");
             };

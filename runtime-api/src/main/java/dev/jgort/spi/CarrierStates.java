@@ -47,4 +47,18 @@ public interface CarrierStates {
 
     /** The CPU time the carrier has used so far, in ns, or -1 if unknown. */
     long cpuTimeNanos(long handle);
+
+    /** {@link #osState} results: the OS does not tell. */
+    int OS_UNKNOWN = 0;
+    /** Running, or ready to run and waiting for a core. */
+    int OS_RUNNABLE = 1;
+    /** Asleep in the kernel: a sleep, a read that waits for data, a lock. */
+    int OS_WAITING = 2;
+
+    /**
+     * What the OS says of the carrier's thread: {@link #OS_RUNNABLE}, {@link #OS_WAITING} or
+     * {@link #OS_UNKNOWN}. Tells a thread blocked in a native call from one that merely waits for a
+     * core (both use no CPU meanwhile). May cost microseconds: for decisions, not for every look.
+     */
+    int osState(long handle);
 }

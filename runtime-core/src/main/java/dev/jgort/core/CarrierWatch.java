@@ -101,8 +101,31 @@ final class CarrierWatch {
             long h = mp.carrier;
             if (h == 0 || mp.p != pp || !mp.running()) return NO_LOOK;
             int st = states.state(h);
+            // A goroutine in the middle of parking or yielding runs JDK code that may sit in a native
+            // transition (held there by a safepoint, say): that is no native call of its own.
+            G gp = mp.curg;
+            if (st == CarrierStates.NATIVE && gp != null && !gp.isStandIn() && !VThreads.isRunning(gp.thread)) {
+                st = CarrierStates.OTHER;
+            }
             if (cpu) pp.sysmonLookCpu = st == CarrierStates.NATIVE ? states.cpuTimeNanos(h) : -1;
             return st;
+        } finally {
+            mp.unlockP();
+        }
+    }
+
+    /**
+     * Sysmon only, to decide on a carrier that used no CPU while in native code: whether its OS thread
+     * is waiting in the kernel (blocked in the call) rather than runnable (waiting for a core, which
+     * uses no CPU either). {@link CarrierStates#OS_UNKNOWN} counts as waiting. Under pLock, as
+     * {@link #look}; false if the M is no longer in the same place.
+     */
+    boolean osWaiting(M mp, P pp) {
+        if (!mp.tryLockP()) return false;
+        try {
+            long h = mp.carrier;
+            if (h == 0 || mp.p != pp || !mp.running()) return false;
+            return states.osState(h) != CarrierStates.OS_RUNNABLE;
         } finally {
             mp.unlockP();
         }

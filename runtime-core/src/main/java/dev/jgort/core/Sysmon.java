@@ -178,8 +178,9 @@ final class Sysmon implements Runnable {
      * other work and someone is idle or spinning, for up to 10 ms.
      *
      * <p>Only a native call that blocks counts at once (the carrier used under a quarter of the window
-     * in CPU time): a goroutine that runs many short native calls with Java in between is in native
-     * code at most looks, but busy; it, and a long CPU-bound native call, are retaken after 10 ms in
+     * in CPU time, and the OS has its thread waiting, not runnable): a goroutine that runs many short
+     * native calls with Java in between is in native code at many looks, but busy (or, when the OS
+     * keeps it off a core, runnable); it, and a long CPU-bound native call, are retaken after 10 ms in
      * native code at every look (Go retakes any syscall after 10 ms).
      *
      * @return whether the P was taken
@@ -201,7 +202,10 @@ final class Sysmon implements Runnable {
             return false;
         }
         long inNative = now - pp.sysmonNativeSince;
-        boolean blocked = cpu >= 0 && pp.sysmonNativeCpu >= 0 && cpu - pp.sysmonNativeCpu <= inNative / 4;
+        // Blocked: hardly any CPU used over the window, and the OS has the thread waiting (a thread the
+        // OS merely keeps off a core uses no CPU either, and is runnable).
+        boolean blocked = cpu >= 0 && pp.sysmonNativeCpu >= 0 && cpu - pp.sysmonNativeCpu <= inNative / 4
+                && sched.watch.osWaiting(mp, pp);
         if (inNative < SYSCALL_RETAKE_NS) {
             if (!blocked) return false;
             // Go: don't retake if there is no other work to do and someone can do it when it comes.

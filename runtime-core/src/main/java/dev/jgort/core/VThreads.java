@@ -7,7 +7,8 @@ import java.util.concurrent.Executor;
 
 /**
  * The JDK internals a G needs: a virtual thread with a scheduler of our choosing, its continuation
- * (running it mounts the G on the calling M), and the carrier of the calling code.
+ * (running it mounts the G on the calling M), the carrier of the calling code, and whether a thread is
+ * running its own code or in the middle of parking or yielding.
  *
  * <p>All of it lives in {@code java.lang}, reached through {@link MethodHandles#privateLookupIn}, which
  * needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}. Without it {@link #check()} fails with a
@@ -27,10 +28,13 @@ final class VThreads {
     private static final MethodHandle CONT_OWNER;       // the VirtualThread bound into runContinuation's lambda
     private static final Class<?> CONT_CLASS;          // the class of every runContinuation lambda
     private static final MethodHandle CURRENT_CARRIER;  // Thread.currentCarrierThread()
+    private static final MethodHandle STATE;            // VirtualThread.state
+    private static final int RUNNING, SUSPENDED;        // VirtualThread.RUNNING, VirtualThread.SUSPENDED
     private static final Throwable FAILURE;
 
     static {
-        MethodHandle newVThread = null, currentCarrier = null, runCont = null, scheduler = null, contOwner = null;
+        MethodHandle newVThread = null, currentCarrier = null, runCont = null, scheduler = null, contOwner = null, state = null;
+        int running = -1, suspended = 0;
         Class<?> contClass = null;
         Throwable failure = null;
         try {
@@ -47,6 +51,9 @@ final class VThreads {
                     .asType(MethodType.methodType(Runnable.class, Thread.class));
             scheduler = l.findGetter(vt, "scheduler", Executor.class)
                     .asType(MethodType.methodType(Executor.class, Thread.class));
+            state = l.findGetter(vt, "state", int.class).asType(MethodType.methodType(int.class, Thread.class));
+            running = (int) l.findStaticGetter(vt, "RUNNING", int.class).invokeExact();
+            suspended = (int) l.findStaticGetter(vt, "SUSPENDED", int.class).invokeExact();
             MethodHandles.Lookup tl = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
             currentCarrier = tl.findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
             // Every runContinuation is `this::runContinuation`: one hidden lambda class with one
@@ -73,6 +80,9 @@ final class VThreads {
         CONT_OWNER = contOwner;
         CONT_CLASS = contClass;
         CURRENT_CARRIER = currentCarrier;
+        STATE = state;
+        RUNNING = running;
+        SUSPENDED = suspended;
         FAILURE = failure;
     }
 
@@ -112,6 +122,18 @@ final class VThreads {
     static Executor scheduler(Thread vthread) {
         try {
             return (Executor) SCHEDULER.invokeExact(vthread);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Whether {@code vthread} is running its own code (VirtualThread's state RUNNING, suspended or not),
+     * not in the middle of parking, yielding or blocking on a monitor.
+     */
+    static boolean isRunning(Thread vthread) {
+        try {
+            return ((int) STATE.invokeExact(vthread) & ~SUSPENDED) == RUNNING;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

@@ -73,4 +73,9 @@ public final class HotSpotCarrierStates implements CarrierStates {
     public long cpuTimeNanos(long handle) {
         return NativeThreads.carrierCpuNanos(handle);
     }
+
+    @Override
+    public int osState(long handle) {
+        return NativeThreads.carrierOsState(handle);
+    }
 }

@@ -71,4 +71,7 @@ final class NativeThreads {
 
     /** The carrier's CPU time in ns, -1 if unknown. */
     static native long carrierCpuNanos(long handle);
+
+    /** {@link dev.jgort.spi.CarrierStates#OS_RUNNABLE}, {@code OS_WAITING} or {@code OS_UNKNOWN}. */
+    static native int carrierOsState(long handle);
 }

@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static dev.jgort.core.api.GoTestSupport.BOUND;
 import static dev.jgort.core.api.GoTestSupport.assertJoined;
 import static dev.jgort.core.api.GoTestSupport.awaitOutside;
+import static dev.jgort.core.api.GoTestSupport.currentCarrier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -297,6 +298,82 @@ class NativeCallWatchTest {
             assertTrue(forEachP < limit && stw < limit, "forEachP took " + forEachP / 1_000_000 + " ms, stop-the-world "
                     + stw / 1_000_000 + " ms, beside a native call of " + callNanos[0] / 1_000_000 + " ms: " + rt.stats());
             assertTrue(callNanos[0] >= TimeUnit.MILLISECONDS.toNanos(1900), "the call did not last: " + callNanos[0]);
+        }
+    }
+
+    /**
+     * Back in Java after its P was retaken, a goroutine takes the exitsyscall path at its next
+     * scheduling point: Go.checkPreempt() finds an idle P and the goroutine runs on with it, on the
+     * same M (no yield), which is no longer counted as running without a P.
+     */
+    @Test
+    void aGoroutineBackFromANativeCallTakesAnIdlePAtItsNextSchedulingPoint() throws Exception {
+        try (GoRuntime rt = start(1)) {
+            BlockingNatives.reset();
+            Failures failures = new Failures();
+            CountDownLatch entered = new CountDownLatch(1);
+            Object[] seen = new Object[3];
+            Goroutine blocked = failures.go(rt, () -> {
+                entered.countDown();
+                BlockingNatives.awaitRelease(); // its P is retaken meanwhile
+                Thread before = currentCarrier();
+                // Spin, not yield (a yield is a scheduling point itself): until the releaser has ended
+                // and its P is idle.
+                long deadline = System.nanoTime() + BOUND.toNanos();
+                while (rt.stats().idleProcs() != 1) {
+                    assertTrue(System.nanoTime() - deadline < 0, "the releaser's P never went idle: " + rt.stats());
+                    Thread.onSpinWait();
+                }
+                seen[0] = Go.checkPreempt();
+                seen[1] = currentCarrier() == before;
+                seen[2] = rt.stats().oversubscribed();
+            });
+            assertTrue(entered.await(BOUND.toSeconds(), TimeUnit.SECONDS));
+            Goroutine releaser = failures.go(rt, () -> {
+                // It runs only once the P was retaken from the blocked goroutine (one P).
+                assertTrue(rt.stats().nativeCallRetakes() >= 1, rt.stats().toString());
+                BlockingNatives.release();
+            });
+            assertJoined(releaser);
+            assertJoined(blocked);
+            failures.check();
+            assertEquals(false, seen[0], "checkPreempt yielded instead of taking the idle P");
+            assertEquals(true, seen[1], "the goroutine moved to another M");
+            assertEquals(0, seen[2], "its M still counts as running without a P");
+        }
+    }
+
+    /**
+     * Short native calls cost no hand-off: a goroutine making quick FFM calls back to back for 1 s (in
+     * native code at many of sysmon's looks, but busy, never for a whole tick) beside a runnable one on
+     * the only P is never retaken as in a native call. (It is preempted as any CPU hog is.)
+     */
+    @Test
+    void quickNativeCallsInABusyLoopAreNotRetakenAsNativeCalls() throws Exception {
+        MethodHandle getpid = LINKER.downcallHandle(LINKER.defaultLookup().find("getpid").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        try (GoRuntime rt = start(1)) {
+            Failures failures = new Failures();
+            long[] calls = new long[1];
+            Goroutine busy = failures.go(rt, () -> {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                long n = 0;
+                try {
+                    while (System.nanoTime() - end < 0) {
+                        int pid = (int) getpid.invokeExact();
+                        if (pid > 0) n++;
+                    }
+                } catch (Throwable t) {
+                    throw new AssertionError(t);
+                }
+                calls[0] = n;
+            });
+            Goroutine other = failures.go(rt, () -> { });
+            assertJoined(other);
+            assertJoined(busy);
+            failures.check();
+            assertTrue(calls[0] > 1000, "only " + calls[0] + " calls");
+            assertEquals(0, rt.stats().nativeCallRetakes(), rt.stats().toString());
         }
     }
 

@@ -242,7 +242,7 @@ public final class GoTestSupport {
     }
 
     /** The calling goroutine's carrier (its M's thread); the thread itself if it is a platform thread. */
-    static Thread currentCarrier() {
+    public static Thread currentCarrier() {
         Thread t = Thread.currentThread();
         if (!t.isVirtual()) return t;
         if (CURRENT_CARRIER != null) {
