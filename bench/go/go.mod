@@ -1,0 +1,3 @@
+module jgort.dev/bench
+
+go 1.19
