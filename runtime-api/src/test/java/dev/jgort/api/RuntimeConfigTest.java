@@ -137,6 +137,21 @@ class RuntimeConfigTest {
     }
 
     @Test
+    void nativeCallWatch_defaultsToAutoTakesThePropertyAndRejectsUnknownNames() {
+        RuntimeConfig base = RuntimeConfig.fromEnvironment(Map.of(), Map.of());
+        assertEquals("auto", base.nativeCallWatch());
+        assertEquals("heuristic", RuntimeConfig.fromEnvironment(Map.of(), Map.of("jgort.nativewatch", "heuristic"))
+                .nativeCallWatch());
+        assertEquals("threadstate", base.withNativeCallWatch("threadstate").nativeCallWatch());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RuntimeConfig.fromEnvironment(Map.of(), Map.of("jgort.nativewatch", "jvmti")));
+        assertMentions(e, "jgort.nativewatch", "jvmti");
+        IllegalArgumentException w = assertThrows(IllegalArgumentException.class, () -> base.withNativeCallWatch("off"));
+        assertMentions(w, "off", "auto", "threadstate", "heuristic");
+        assertThrows(NullPointerException.class, () -> base.withNativeCallWatch(null));
+    }
+
+    @Test
     void withMaxProcs_acceptsOneTo1024Only() {
         RuntimeConfig base = RuntimeConfig.fromEnvironment(Map.of(), Map.of());
         assertEquals(1, base.withMaxProcs(1).maxProcs());

@@ -661,6 +661,9 @@ final class Sched implements LocalRunQueue.Overflow {
         mp.p = pp;
         pp.m = mp;
         pp.status = P.RUNNING;
+        // Sysmon may be in a deep sleep (every P was idle): a running P needs it awake, to retake it
+        // from a system call or a native call. Cheap when it is awake.
+        sysmon.wake();
     }
 
     /** Go's {@code releasep}: unwires the M's P and returns it (idle, not on the list). */
@@ -1063,7 +1066,6 @@ final class Sched implements LocalRunQueue.Overflow {
         }
         if (pp == null) return false;
         acquirep(mp, pp);
-        sysmon.wake(); // a P left the idle list: sysmon may be in a deep sleep
         return true;
     }
 

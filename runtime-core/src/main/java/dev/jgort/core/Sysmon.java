@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  *       {@code maxOversubscription}.</li>
  * </ul>
  * When every P is idle (and no trace is wanted) it sleeps deeply until {@link #wake()}: a P leaving the
- * idle list or entering a syscall wakes it.
+ * idle list ({@code acquirep}, {@code startm}) or an extra M's P entering a syscall wakes it.
  */
 final class Sysmon implements Runnable {
     static final long FORCE_PREEMPT_NS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -172,10 +172,11 @@ final class Sysmon implements Runnable {
     /**
      * Go's {@code retake} for a P whose goroutine is in a native call made without {@code Go.syscall}
      * (jgort's {@code _Psyscall} for it is "the carrier is in native code, and schedtick and the M's run
-     * count have not moved"). Called on each look at a running P whose ticks have not moved since the
-     * last one. The first look that sees the carrier in native code opens a window; a later look that
-     * still sees it there, a whole tick on, decides as Go's retake does: take the P unless there is no
-     * other work and someone is idle or spinning, for up to 10 ms.
+     * count have not moved"). Called on each look at a running P that is not in a system call. The
+     * first look that sees the carrier in native code opens a window (also the look that sees a new
+     * goroutine on the P: it may have gone straight into native code); a later look with the ticks
+     * unchanged that still sees it there, a whole tick on (sysmon spins to it), decides as Go's retake
+     * does: take the P unless there is no other work and someone is idle or spinning, for up to 10 ms.
      *
      * <p>Only a native call that blocks counts at once (the carrier used under a quarter of the window
      * in CPU time, and the OS has its thread waiting, not runnable): a goroutine that runs many short

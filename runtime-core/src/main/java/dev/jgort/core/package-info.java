@@ -49,16 +49,25 @@
  * makes a virtual thread spin instead of park, and the stop-the-world wait spins too.
  *
  * <h2>System calls, sysmon, safe points</h2>
- * {@code Go.syscall} leaves the P in {@code _Psyscall} with its M; {@link dev.jgort.core.Sysmon} takes it
- * (CAS) when the call lasts and other work waits, and hands it to another M. The M coming back takes it
- * back by the same CAS, or any idle P, or queues its G globally and stops. {@code forEachP} and
- * stop-the-world reach running Ps only at their scheduling points (a G parks, yields, ends, or calls
- * {@code Go.checkPreempt()}): the JVM has no forced preemption of a virtual thread.
+ * {@code Go.syscall} (and a {@code dev.jgort.ffi.Cgo} handle) is Go's {@code entersyscall}: where Go moves
+ * the P to {@code _Psyscall}, jgort leaves it wired and {@code _Prunning}, and the G's {@code _Gsyscall}
+ * says the same (two release stores to enter, one CAS to leave). {@link dev.jgort.core.Sysmon} takes
+ * such a P when the call lasts and other work waits, and hands it to another M; stop-the-world and
+ * {@code forEachP} take it too. Every taker goes through {@code Sched.takeRunningP} under the M's
+ * pLock and settles with the G leaving its call by a Dekker pair (the comment above
+ * {@code Sched.entersyscall}). The G coming back keeps its P, or takes any idle P, or queues globally
+ * and its M stops. {@code forEachP} and stop-the-world reach other running Ps only at their
+ * scheduling points (a G parks, yields, ends, or calls {@code Go.checkPreempt()}): the JVM has no
+ * forced preemption of a virtual thread.
  *
  * <h2>What the JVM adds</h2>
- * A goroutine blocked in a JNI or FFM call without {@code Go.syscall}, or parked while pinned, keeps
- * its carrier: sysmon notices the M (carrier state, flat CPU time) and hands its P off as for a
- * syscall; so it does for a CPU hog that ignores preemption, within a bound on oversubscription.
+ * Every native call is a cgo call: a goroutine in a JNI method, an FFM downcall or a JDK native
+ * without {@code Go.syscall} keeps its carrier, which the {@link dev.jgort.core.CarrierWatch} sees in
+ * native code from HotSpot's own thread state; sysmon retakes its P by Go's rule for a P in a syscall,
+ * and the G takes the exitsyscall path at its next scheduling point ({@code Sched.exitStolen}). Where
+ * the VM's state cannot be read, sysmon falls back to the carrier's flat CPU time. A goroutine parked
+ * while pinned, or a CPU hog that ignores preemption, loses its P the same way, within a bound on
+ * oversubscription.
  *
  * <h2>Backends and extra Ms</h2>
  * Ms are made by a {@link dev.jgort.spi.ThreadBackend} found with {@code ServiceLoader}: platform

@@ -46,6 +46,18 @@ class CgoTest {
         }
     }
 
+    /** A goroutine calling {@code usleep(2000)} through {@code handle} until {@code stop}; returns once it began. */
+    private static Goroutine startSleeper(GoRuntime rt, Failures failures, MethodHandle handle, AtomicBoolean stop)
+            throws InterruptedException {
+        CountDownLatch entered = new CountDownLatch(1);
+        Goroutine sleeper = failures.go(rt, () -> {
+            entered.countDown();
+            while (!stop.get()) call(handle, 2000);
+        });
+        assertTrue(entered.await(BOUND.toSeconds(), TimeUnit.SECONDS));
+        return sleeper;
+    }
+
     @Test
     void outsideAGoroutineAHandleIsAPlainCall() throws Throwable {
         assertFalse(Go.inGoroutine());
@@ -97,13 +109,8 @@ class CgoTest {
     void aGoroutineInACgoCallIsInASyscallAndItsPIsRetaken() throws Exception {
         try (GoRuntime rt = start(1)) {
             AtomicBoolean stop = new AtomicBoolean();
-            CountDownLatch entered = new CountDownLatch(1);
             Failures failures = new Failures();
-            Goroutine sleeper = failures.go(rt, () -> {
-                entered.countDown();
-                while (!stop.get()) call(USLEEP, 2000);
-            });
-            assertTrue(entered.await(BOUND.toSeconds(), TimeUnit.SECONDS));
+            Goroutine sleeper = startSleeper(rt, failures, USLEEP, stop);
             awaitOutside(() -> sleeper.state() == GState.SYSCALL, "the goroutine to be in a system call");
             Goroutine other = failures.go(rt, () -> stop.set(true));
             assertJoined(other);
@@ -121,13 +128,8 @@ class CgoTest {
     void aBlockingCgoCallHandsItsPOffAtOnce() throws Exception {
         try (GoRuntime rt = start(1)) {
             AtomicBoolean stop = new AtomicBoolean();
-            CountDownLatch entered = new CountDownLatch(1);
             Failures failures = new Failures();
-            Goroutine sleeper = failures.go(rt, () -> {
-                entered.countDown();
-                while (!stop.get()) call(BLOCKING_USLEEP, 2000);
-            });
-            assertTrue(entered.await(BOUND.toSeconds(), TimeUnit.SECONDS));
+            Goroutine sleeper = startSleeper(rt, failures, BLOCKING_USLEEP, stop);
             Goroutine rounds = failures.go(rt, () -> {
                 for (int i = 0; i < 1000; i++) Go.gosched();
                 stop.set(true);
