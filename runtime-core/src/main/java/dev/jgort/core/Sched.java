@@ -1099,12 +1099,19 @@ final class Sched implements LocalRunQueue.Overflow {
      * oversubscribed until then). Never blocks: gives up if the M holds its pLock (it is in scheduler
      * code, where it reaches a safe point by itself).
      *
+     * @param schedtick the P's schedtick the taker decided on, or -1 for any
      * @return whether the P was taken
      */
-    boolean takeRunningP(P pp, M mp, int to, int why, int syscalltick) {
+    boolean takeRunningP(P pp, M mp, int to, int why, int schedtick, int syscalltick) {
         if (!mp.tryLockP()) return false;
         try {
-            if (mp.p != pp || pp.m != mp || !mp.running() || !pp.casStatus(P.RUNNING, to)) return false;
+            // schedtick under pLock: the M bumps it in execute before it frees pLock for the G it mounts,
+            // so a goroutine given a new time slice since the taker decided is not taken on its account
+            // (as takeStuckP checked it before takeRunningP existed).
+            if (mp.p != pp || pp.m != mp || !mp.running() || (schedtick >= 0 && pp.schedtick != schedtick)
+                    || !pp.casStatus(P.RUNNING, to)) {
+                return false;
+            }
             G gp = mp.curg;
             boolean inSyscall = gp != null && gp.status() == G.SYSCALL;
             boolean same = syscalltick < 0 || pp.syscalltick == syscalltick;
@@ -1138,7 +1145,7 @@ final class Sched implements LocalRunQueue.Overflow {
      * @param inNative    counted as a native-call retake (else as a stolen P)
      */
     boolean takeStuckP(P pp, M mp, int schedtick, int syscalltick, boolean inNative) {
-        if (pp.schedtick != schedtick || !takeRunningP(pp, mp, P.IDLE, TAKE_STUCK, syscalltick)) return false;
+        if (!takeRunningP(pp, mp, P.IDLE, TAKE_STUCK, schedtick, syscalltick)) return false;
         oversubscribed.incrementAndGet();
         if (inNative) nativeRetakes.increment(); else stolenProcs.increment();
         handoffp(pp);
@@ -1275,7 +1282,7 @@ final class Sched implements LocalRunQueue.Overflow {
     private void stopSyscallPs() {
         for (P pp : allp) {
             M mp = pp.m;
-            if (pp.status == P.RUNNING && mp != null && inSyscall(pp) && takeRunningP(pp, mp, P.GCSTOP, TAKE_SYSCALL, -1)) {
+            if (pp.status == P.RUNNING && mp != null && inSyscall(pp) && takeRunningP(pp, mp, P.GCSTOP, TAKE_SYSCALL, -1, -1)) {
                 if (--stopwait == 0) stopnote.wakeup();
             }
         }
@@ -1531,7 +1538,7 @@ final class Sched implements LocalRunQueue.Overflow {
                 pp.syscalltick++;
                 handoffp(pp);
             } else if (pp.status == P.RUNNING && mp != null && inSyscall(pp)
-                    && takeRunningP(pp, mp, P.IDLE, TAKE_SYSCALL, -1)) {
+                    && takeRunningP(pp, mp, P.IDLE, TAKE_SYSCALL, -1, -1)) {
                 handoffp(pp);
             }
         }

@@ -329,7 +329,7 @@ final class Sysmon implements Runnable {
                 if (took) pp.syscalltick++;
             } else {
                 M mp = pp.m;
-                took = mp != null && sched.takeRunningP(pp, mp, P.IDLE, Sched.TAKE_SYSCALL, st);
+                took = mp != null && sched.takeRunningP(pp, mp, P.IDLE, Sched.TAKE_SYSCALL, -1, st);
             }
             if (took) {
                 n++;
