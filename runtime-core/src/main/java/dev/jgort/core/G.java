@@ -355,7 +355,7 @@ final class G implements Goroutine, CurrentGoroutine {
     @Override
     public boolean checkPreempt() {
         // Go's canPreemptM: not in a system call, not while holding a stopped world (preemptoff).
-        if (!preempt || syscallDepth > 0 || sched.stoppedTheWorld(this)) return false;
+        if (!preempt || syscallDepth > 0 || sched.world.stoppedBy(this)) return false;
         preempt = false;
         // Sysmon took its P while it sat in native code (or hogged the CPU): Go's exitsyscall, here.
         if (sched.exitStolen(this)) return false; // an idle P: it runs on with that one

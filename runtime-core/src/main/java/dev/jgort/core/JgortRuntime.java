@@ -110,19 +110,19 @@ final class JgortRuntime implements GoRuntime, ExtraMs {
             throw new IllegalArgumentException("setMaxProcs(" + n + ") is out of range: use 1.."
                     + RuntimeConfig.MAX_PROCS_LIMIT + " (n <= 0 only reads)");
         }
-        return sched.setMaxProcs(n);
+        return sched.world.setMaxProcs(n);
     }
 
     @Override
     public void forEachP(IntConsumer fn) {
         Objects.requireNonNull(fn, "fn");
-        sched.forEachP(fn);
+        sched.world.forEachP(fn);
     }
 
     @Override
     public WorldStop stopTheWorld(String reason) {
         Objects.requireNonNull(reason, "reason");
-        sched.stopTheWorld();
+        sched.world.stopTheWorld();
         AtomicBoolean started = new AtomicBoolean();
         return new WorldStop() {
             @Override
@@ -132,7 +132,7 @@ final class JgortRuntime implements GoRuntime, ExtraMs {
 
             @Override
             public void close() {
-                if (started.compareAndSet(false, true)) sched.startTheWorld();
+                if (started.compareAndSet(false, true)) sched.world.startTheWorld();
             }
         };
     }
@@ -229,12 +229,21 @@ final class JgortRuntime implements GoRuntime, ExtraMs {
         }
     }
 
+    private int liveMs() {
+        sched.lock.lock();
+        try {
+            return sched.mcount();
+        } finally {
+            sched.lock.unlock();
+        }
+    }
+
     /** Waits (bounded) for the Ms to exit after {@link Sched#stopIdleMs()}. */
     private void awaitMExit() {
         long deadline = System.nanoTime() + M_EXIT_WAIT_NANOS;
         sched.closeWaiter = Thread.currentThread();
         try {
-            while (sched.mcount() > 0 && System.nanoTime() - deadline < 0) {
+            while (liveMs() > 0 && System.nanoTime() - deadline < 0) {
                 sched.stopIdleMs(); // Ms that went idle after the first call
                 LockSupport.parkNanos(this, CLOSE_POLL_NANOS);
             }
@@ -249,17 +258,17 @@ final class JgortRuntime implements GoRuntime, ExtraMs {
 
     @Override
     public long callback(java.util.function.LongUnaryOperator fn, long arg) {
-        return sched.cgocallback(fn, arg);
+        return sched.callbacks.cgocallback(fn, arg);
     }
 
     @Override
     public long bindCurrentThread() {
-        return sched.bindCurrentThread();
+        return sched.callbacks.bindCurrentThread();
     }
 
     @Override
     public void dropm() {
-        sched.dropmCurrent();
+        sched.callbacks.dropmCurrent();
     }
 
     @Override

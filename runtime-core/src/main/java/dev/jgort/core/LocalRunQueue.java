@@ -10,7 +10,7 @@ import java.lang.invoke.VarHandle;
  * <ul>
  *   <li>Only the owner (the M holding the P) puts: it writes a slot, then publishes it with a release
  *       store of {@code tail}. Nobody else writes {@code tail}.</li>
- *   <li>Anyone takes from the head: the owner in {@link #get()}, thieves in {@link #grab}. A taker reads
+ *   <li>Anyone takes from the head: the owner in {@link #getHead()}, thieves in {@link #grab}. A taker reads
  *       {@code head} (acquire) and the slots, then claims them with a CAS of {@code head} (release);
  *       a lost CAS means someone else took them, and the slots read are discarded. A slot is only
  *       rewritten by the owner after {@code head} has moved past it, so a taker whose CAS succeeds
@@ -28,16 +28,13 @@ final class LocalRunQueue {
     /** Where a full ring sends half of itself (Go: {@code runqputslow} → {@code globrunqputbatch}). */
     interface Overflow {
         /** Takes {@code n} Gs, {@code batch[0]} first (must not block the caller for long). */
-        void putBatch(G[] batch, int n);
+        void putGlobalBatch(G[] batch, int n);
     }
 
     private final G[] ring = new G[SIZE];
     @SuppressWarnings("unused") private volatile int head; // taken by CAS (HEAD)
     @SuppressWarnings("unused") private volatile int tail; // written by the owner only (TAIL)
     @SuppressWarnings("unused") private volatile G runnext; // settled by CAS (RUNNEXT)
-
-    /** Owner-only: whether the last {@link #get()} took {@code runnext} (Go's {@code inheritTime}). */
-    boolean inheritTime;
 
     private static final VarHandle HEAD, TAIL, RUNNEXT, SLOT;
     static {
@@ -85,26 +82,31 @@ final class LocalRunQueue {
         }
         if (!HEAD.compareAndSet(this, h, h + n)) return false; // thieves took some: it is not full
         batch[n] = gp;
-        overflow.putBatch(batch, n + 1);
+        overflow.putGlobalBatch(batch, n + 1);
         return true;
     }
 
-    /** Takes {@code runnext} out (null if empty). Owner only. */
-    G takeRunnext() {
-        return (G) RUNNEXT.getAndSet(this, (G) null);
+    /**
+     * Go's {@code runqget}, in the order it takes Gs: {@link #getRunnext()}, else {@link #getHead()}.
+     * Owner only. (The scheduler calls the two itself: Go's second result, {@code inheritTime}, is
+     * whether the G came from runnext.)
+     */
+    G get() {
+        G gp = getRunnext();
+        return gp != null ? gp : getHead();
     }
 
     /**
-     * Go's {@code runqget}: owner only. Takes {@code runnext} first (then {@link #inheritTime} is true:
-     * the G shares the current time slice), else the head.
+     * {@code runqget}'s first step: takes {@code runnext} (null if empty); such a G inherits the current
+     * time slice. Owner only (a thief takes runnext in {@link #grab}).
      */
-    G get() {
+    G getRunnext() {
         G next = (G) RUNNEXT.getVolatile(this);
-        if (next != null && RUNNEXT.compareAndSet(this, next, null)) {
-            inheritTime = true;
-            return next;
-        }
-        inheritTime = false;
+        return next != null && RUNNEXT.compareAndSet(this, next, null) ? next : null;
+    }
+
+    /** {@code runqget}'s second step: takes the head of the ring (null if empty). Owner only. */
+    G getHead() {
         while (true) {
             int h = (int) HEAD.getAcquire(this);
             int t = (int) TAIL.getOpaque(this);
@@ -198,18 +200,8 @@ final class LocalRunQueue {
         G next = (G) RUNNEXT.getAndSet(this, (G) null);
         if (next != null) out[n++] = next;
         G gp;
-        while ((gp = getFromRing()) != null) out[n++] = gp;
+        while ((gp = getHead()) != null) out[n++] = gp;
         return n;
-    }
-
-    private G getFromRing() {
-        while (true) {
-            int h = (int) HEAD.getAcquire(this);
-            int t = (int) TAIL.getOpaque(this);
-            if (t == h) return null;
-            G gp = (G) SLOT.getAcquire(ring, h & MASK);
-            if (HEAD.compareAndSet(this, h, h + 1)) return gp;
-        }
     }
 
     /**

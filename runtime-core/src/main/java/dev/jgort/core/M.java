@@ -32,8 +32,6 @@ final class M {
     volatile P oldp;
     /** The P to acquire when woken; written by the waker under the note's protocol. */
     volatile P nextp;
-    /** Go's {@code mstartfn}: run once at start (e.g. {@code mspinning}). */
-    Runnable mstartfn;
     /** The G running on this M, or null. */
     volatile G curg;
     /** Go's {@code m.lockedg}: the G wired to this M. Written by that G (on this thread) or by this M. */

@@ -9,7 +9,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>{@link #clear()} re-arms it; {@link #wakeup()} fires it (a second wakeup before the next clear is
  * a fatal scheduler bug, as in Go); {@link #sleep()} / {@link #sleep(long)} wait for it. Sleepers are
- * platform threads (Ms, the close() waiter): parking here parks the OS thread.
+ * platform threads (Ms, the close() waiter), whose park parks the OS thread, or a goroutine calling
+ * forEachP, whose wake-up readies it: that note must not be fired under sched.lock.
  *
  * <p>Races: {@code key} goes 0 → 1 by CAS in wakeup; the sleeper publishes itself in {@code waiter}
  * before reading {@code key}, and the waker reads {@code waiter} after setting {@code key}, so one of

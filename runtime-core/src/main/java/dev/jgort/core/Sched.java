@@ -2,7 +2,6 @@ package dev.jgort.core;
 
 import dev.jgort.api.RuntimeConfig;
 import dev.jgort.spi.G0;
-import dev.jgort.spi.RuntimeStoppedException;
 import dev.jgort.spi.StackChoice;
 import dev.jgort.spi.ThreadBackend;
 import dev.jgort.spi.ThreadStart;
@@ -17,19 +16,21 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.function.LongUnaryOperator;
 
 /**
- * The scheduler: Go's {@code schedt} and the functions of {@code proc.go} that move Gs, Ms and Ps.
- * See {@code package-info.java} for the design; each method names its Go counterpart and says what
- * it must hold.
+ * The scheduler: Go's {@code schedt} and the functions of {@code proc.go} that move Gs, Ms and Ps:
+ * readying and queueing Gs, the M's loop ({@code schedule}, {@code findrunnable}), the idle lists,
+ * {@code startm} / {@code stopm} / {@code handoffp}, system calls and the M lifecycle. Stop-the-world,
+ * GOMAXPROCS and safe points are in {@link World}, callbacks from foreign threads in
+ * {@link CgoCallbacks}, sysmon in {@link Sysmon}. See {@code package-info.java} for the design and a
+ * table of where each Go function lives; each method names its Go counterpart and says what it must
+ * hold ("must hold the lock" means sched.lock, asserted as Go's {@code assertLockHeld}; "pLock" is the
+ * M's, {@link M#tryLockP}).
  */
 final class Sched implements LocalRunQueue.Overflow {
     /** Go's {@code sched.lock}. Guards the fields marked "lock", the global run queue and the lists. */
@@ -53,41 +54,21 @@ final class Sched implements LocalRunQueue.Overflow {
     /** Go's {@code stealOrder}: random permutations by coprime strides; reset by procresize. */
     private volatile RandomOrder stealOrder;
 
-    // ---- stop-the-world and safe points --------------------------------------------------------------
-    /**
-     * Go's {@code worldsema}: one stop-the-world or forEachP at a time. A semaphore, not a lock: the
-     * world may be started by another thread than the one that stopped it.
-     */
-    private final java.util.concurrent.Semaphore worldsema = new java.util.concurrent.Semaphore(1);
     /** Go's {@code sched.gcwaiting}: the world is stopping or stopped; running Ps stop at safe points. */
     volatile boolean gcwaiting;
-    /** Go's {@code sched.stopwait}: Ps yet to stop. lock. */
-    int stopwait;
-    private final Note stopnote = new Note();
-    /** Go's {@code sched.newprocs}: GOMAXPROCS to apply at the next startTheWorld. lock. */
-    private int newprocs;
-    /** Go's {@code sched.safePointFn} / {@code safePointWait}. lock. */
-    private java.util.function.IntConsumer safePointFn;
-    int safePointWait;
-    private final Note safePointNote = new Note();
-    /** The P of a goroutine that stopped the world (it keeps running on it), or null. */
-    private volatile P stwOwnerP;
-    /**
-     * The goroutine that stopped the world, until it starts again: like Go's {@code m.preemptoff}, it
-     * is not preempted meanwhile (it yields nowhere: no P could run it before the world starts).
-     * Written under {@link #lock} by stopTheWorld and startTheWorld; read without it by that
-     * goroutine itself ({@link G#checkPreempt}), which only needs to see its own write.
-     */
-    private volatile G stwOwnerG;
+    /** Stop-the-world, GOMAXPROCS and safe points, with the parts of schedt they own. */
+    final World world;
+    /** Callbacks from foreign threads: the extra Ms. */
+    final CgoCallbacks callbacks;
 
     // ---- guarded by lock --------------------------------------------------------------------------
-    final GlobalRunQueue runq = new GlobalRunQueue();
+    final GlobalRunQueue runq = new GlobalRunQueue(lock);
     private M midle;                 // idle Ms, linked by schedlink
     int nmidle;                      // lock
     int nmidlelocked;                // lock: locked Ms waiting for their G
     private long mnext;              // lock: the next M id; also the number of Ms ever made
-    long nmfreed;                    // lock: Ms that exited
-    long nmextra;                    // lock: extra Ms made (for callbacks; not counted by mcount/maxmcount)
+    private long nmfreed;            // lock: Ms that exited
+    private long nmextra;            // lock: extra Ms made (for callbacks; not counted by mcount/maxmcount)
     private M freem;                 // lock: exited Ms whose records wait for the thread to end
     private P pidle;                 // lock: idle Ps, linked by link
     final List<M> allm = new ArrayList<>(); // lock
@@ -116,8 +97,11 @@ final class Sched implements LocalRunQueue.Overflow {
     final G deadG = new G(this);
     /** Virtual threads started inside goroutines by plain JDK APIs, by thread. */
     final ConcurrentHashMap<Thread, G> adopted = new ConcurrentHashMap<>();
-    /** Carriers that are not {@link JavaThreadBackend.CarrierThread}s (other backends), by thread. */
-    private final ConcurrentHashMap<Thread, M> foreignCarriers = new ConcurrentHashMap<>();
+    /**
+     * Carriers that are not {@link JavaThreadBackend.CarrierThread}s (other backends' Ms, and the
+     * threads extra Ms are bound to), by thread.
+     */
+    final ConcurrentHashMap<Thread, M> foreignCarriers = new ConcurrentHashMap<>();
 
     // ---- counters ----------------------------------------------------------------------------------
     final LongAdder steals = new LongAdder();
@@ -174,8 +158,8 @@ final class Sched implements LocalRunQueue.Overflow {
         this.idleTimeoutNanos = config.idleThreadTimeout().toNanos();
         this.watch = CarrierWatch.choose(config.nativeCallWatch());
         this.sysmon = new Sysmon(this);
-        this.extraLocked = new M(this, -1, new G0(-1, "extra-M list lock", new StackChoice(StackChoice.Kind.OS_PROVIDED, 0)),
-                new TlsSlot(0));
+        this.world = new World(this);
+        this.callbacks = new CgoCallbacks(this);
         lock.lock();
         try {
             P[] ps = allp;
@@ -223,16 +207,37 @@ final class Sched implements LocalRunQueue.Overflow {
         return gs;
     }
 
-    /** Whether {@code gp} stopped the world and has not started it again. */
-    boolean stoppedTheWorld(G gp) {
-        return stwOwnerG == gp;
-    }
-
     /** Goroutines ever started. */
     long goroutinesCreated() {
         long created = gcreatedNoP.sum();
         for (P pp : allp) created += pp.created();
         return created;
+    }
+
+    /**
+     * For {@code procresize}, before a dying P leaves {@link #allp}: its goroutine counts and its part of
+     * {@code allgs} move to the runtime's own (counts first: {@link #numGoroutine} reads a P's counts,
+     * then the NoP sums). Must hold the lock, with the world stopped.
+     */
+    void retireP(P pp) {
+        lock.assertHeld();
+        gcreatedNoP.add(pp.created());
+        gexitedNoP.add(pp.exited());
+        pp.allgs.moveTo(allgsNoP);
+    }
+
+    /** For {@code procresize}: the new {@code allp}, its steal order and {@code gomaxprocs}. Must hold the lock, world stopped. */
+    void setAllp(P[] ps) {
+        lock.assertHeld();
+        allp = ps;
+        stealOrder = new RandomOrder(ps.length);
+        gomaxprocs = ps.length;
+    }
+
+    /** Calls {@code action} with every idle P, in list order. Must hold the lock (the list stays as it is). */
+    void forEachIdleP(Consumer<P> action) {
+        lock.assertHeld();
+        for (P pp = pidle; pp != null; pp = pp.link) action.accept(pp);
     }
 
     /**
@@ -248,7 +253,7 @@ final class Sched implements LocalRunQueue.Overflow {
             M mp = currentM();
             boolean held = mp != null && mp.tryLockP();
             try {
-                readyLocked(gp, mp, held ? mp.p : null);
+                readyPut(gp, mp, held ? mp.p : null);
             } finally {
                 if (held) mp.unlockP();
             }
@@ -261,23 +266,26 @@ final class Sched implements LocalRunQueue.Overflow {
         }
     }
 
-    /** {@link #ready}'s queueing, with {@code mp}'s P if the caller may use it ({@code pp}), else none. */
-    private void readyLocked(G gp, M mp, P pp) {
+    /**
+     * {@link #ready}'s queueing, with {@code mp}'s P if the caller holds {@code mp}'s pLock and so may
+     * use it ({@code pp}), else none.
+     */
+    private void readyPut(G gp, M mp, P pp) {
         if (gp.casIdleToRunnable()) { // newproc: the thread was just started
             if (pp != null) {
                 pp.countCreated();
                 runqput(pp, gp, true);
             } else {
                 gcreatedNoP.increment();
-                globrunqput(gp);
+                putGlobal(gp);
             }
         } else {
             gp.makeRunnable();
             if (pp == null) {
-                globrunqput(gp);
+                putGlobal(gp);
             } else if (mp.curg == gp && !Thread.currentThread().isVirtual()) {
                 // Its own M, right after it unmounted: a yield (Thread.yield or Gosched).
-                if (gp.toGlobal) globrunqput(gp); else runqput(pp, gp, false);
+                if (gp.toGlobal) putGlobal(gp); else runqput(pp, gp, false);
             } else {
                 runqput(pp, gp, true);
             }
@@ -306,8 +314,8 @@ final class Sched implements LocalRunQueue.Overflow {
         }
     }
 
-    /** Go's {@code globrunqput}, taking the lock. */
-    private void globrunqput(G gp) {
+    /** Go's {@code lock(&sched.lock); globrunqput(gp); unlock(&sched.lock)} ({@link GlobalRunQueue#put}). */
+    private void putGlobal(G gp) {
         lock.lock();
         try {
             runq.put(gp);
@@ -321,9 +329,12 @@ final class Sched implements LocalRunQueue.Overflow {
         pp.runq.put(gp, next, this);
     }
 
-    /** {@code runqputslow}'s second half: a full local queue sheds half of itself here. */
+    /**
+     * {@code runqputslow}'s second half: a full local queue sheds half of itself here. Go's
+     * {@code lock(&sched.lock); globrunqputbatch(...); unlock(&sched.lock)} ({@link GlobalRunQueue#putBatch}).
+     */
     @Override
-    public void putBatch(G[] batch, int n) {
+    public void putGlobalBatch(G[] batch, int n) {
         lock.lock();
         try {
             runq.putBatch(batch, n);
@@ -337,6 +348,7 @@ final class Sched implements LocalRunQueue.Overflow {
      * returns one G. Must hold the lock and own {@code pp}.
      */
     G globrunqget(P pp, int max) {
+        lock.assertHeld();
         int size = runq.size();
         if (size == 0) return null;
         int n = size / gomaxprocs + 1;
@@ -402,11 +414,11 @@ final class Sched implements LocalRunQueue.Overflow {
                 continue;
             }
             if (gcwaiting) {
-                if (!gcstopm(mp)) return;
+                if (!world.gcstopm(mp)) return;
                 continue;
             }
             P pp = mp.p;
-            if (pp.runSafePointFn != 0) runSafePointFn(pp);
+            if (pp.runSafePointFn != 0) world.runSafePointFn(pp);
             G gp = null;
             boolean inheritTime = false;
             // Fairness: now and then check the global queue first, so two goroutines that keep
@@ -420,14 +432,18 @@ final class Sched implements LocalRunQueue.Overflow {
                 }
             }
             if (gp == null) {
-                gp = pp.runq.get();
-                inheritTime = pp.runq.inheritTime;
+                // Go's runqget, whose second result is inheritTime: a G from runnext shares the time slice.
                 // A spinning M may see local work here (a P handed over with its queue): resetspinning below.
+                gp = pp.runq.getRunnext();
+                inheritTime = gp != null;
+                if (gp == null) gp = pp.runq.getHead();
             }
             if (gp == null) {
                 gp = findrunnable(mp); // blocks until work
-                if (gp == null) return;
-                inheritTime = mp.p.runq.inheritTime;
+                if (gp == null) {
+                    if (mp.p == null) return; // the M must exit
+                    continue; // it holds a P again (perhaps another): its queue first, as at the top of Go's findrunnable
+                }
             }
             // This M is about to run a G: if it was spinning, another M must take over the search.
             if (mp.spinning) resetspinning(mp);
@@ -501,8 +517,8 @@ final class Sched implements LocalRunQueue.Overflow {
             // and the Gs queued before it run first (else a ping-pong pair keeps the P forever).
             gp.preempt = false;
             P p = mp.p;
-            G next = p != null ? p.runq.takeRunnext() : null;
-            if (next != null) globrunqput(next);
+            G next = p != null ? p.runq.getRunnext() : null;
+            if (next != null) putGlobal(next);
         }
         gp.endRun(word); // → WAITING unless it was readied meanwhile
         return false;
@@ -536,74 +552,68 @@ final class Sched implements LocalRunQueue.Overflow {
     }
 
     /**
-     * Go's {@code findrunnable}: finds a runnable G, stealing from other Ps, or parks the M until there
-     * is one. Returns with the M holding a P (not necessarily the one it came with), or null if the M
-     * must exit (it then holds no P).
+     * Go's {@code findrunnable}, after {@link #schedule} found the P's own queue empty: takes a G from
+     * the global queue or steals one from another P (such a G never inherits a time slice), or parks
+     * the M until there is work. Returns the G, with the M holding a P; or null, either with the M
+     * holding a P (perhaps another one: a stopped world started again, a woken M, work seen after
+     * spinning), whose own queue the caller looks at first, as Go's {@code goto top} does; or with none,
+     * when the M must exit.
      */
     private G findrunnable(M mp) {
-        while (true) {
-            if (gcwaiting) {
-                if (!gcstopm(mp)) return null;
-                continue;
-            }
-            P pp = mp.p;
-            if (pp.runSafePointFn != 0) runSafePointFn(pp);
-            // local runq
-            G gp = pp.runq.get();
-            if (gp != null) return gp;
-            // global runq
-            if (runq.size() != 0) {
-                lock.lock();
-                try {
-                    gp = globrunqget(pp, 0);
-                } finally {
-                    lock.unlock();
-                }
-                pp.runq.inheritTime = false;
-                if (gp != null) return gp;
-            }
-            // Steal, unless enough Ms already spin: limits CPU burnt when GOMAXPROCS >> real work.
-            if (mp.spinning || 2 * nmspinning.get() < gomaxprocs - npidle) {
-                if (!mp.spinning) {
-                    mp.spinning = true;
-                    nmspinning.incrementAndGet();
-                }
-                gp = stealWork(mp, pp);
-                pp.runq.inheritTime = false;
-                if (gp != null) return gp;
-            }
-
-            // Nothing found: give the P back, then stop spinning.
+        if (gcwaiting) {
+            world.gcstopm(mp);
+            return null;
+        }
+        P pp = mp.p;
+        if (pp.runSafePointFn != 0) world.runSafePointFn(pp);
+        G gp;
+        // global runq
+        if (runq.size() != 0) {
             lock.lock();
             try {
-                if (gcwaiting || pp.runSafePointFn != 0) continue; // back to the top, which handles them
-                if (runq.size() != 0) {
-                    gp = globrunqget(pp, 0);
-                    pp.runq.inheritTime = false;
-                    return gp;
-                }
-                if (releasep(mp) != pp) throw new IllegalStateException("findrunnable: wrong p");
-                pidleput(pp);
+                gp = globrunqget(pp, 0);
             } finally {
                 lock.unlock();
             }
-
-            // Delicate dance: a G may be readied right after we gave up. We drop nmspinning first and
-            // then look at every queue again; the readier stores first and then reads nmspinning (see
-            // ready). One of us sees the other, so no wake-up is lost.
-            if (mp.spinning) {
-                mp.spinning = false;
-                if (nmspinning.decrementAndGet() < 0) throw new IllegalStateException("findrunnable: negative nmspinning");
-                P p2 = recheckQueues();
-                if (p2 != null) {
-                    acquirep(mp, p2);
-                    mp.spinning = true;
-                    nmspinning.incrementAndGet();
-                    continue;
-                }
-            }
-            if (!stopm(mp)) return null;
+            if (gp != null) return gp;
         }
+        // Steal, unless enough Ms already spin: limits CPU burnt when GOMAXPROCS >> real work.
+        if (mp.spinning || 2 * nmspinning.get() < gomaxprocs - npidle) {
+            if (!mp.spinning) {
+                mp.spinning = true;
+                nmspinning.incrementAndGet();
+            }
+            gp = stealWork(mp, pp);
+            if (gp != null) return gp;
+        }
+
+        // Nothing found: give the P back, then stop spinning.
+        lock.lock();
+        try {
+            if (gcwaiting || pp.runSafePointFn != 0) return null; // back to schedule's top, which handles them
+            if (runq.size() != 0) return globrunqget(pp, 0);
+            if (releasep(mp) != pp) throw new IllegalStateException("findrunnable: wrong p");
+            pidleput(pp);
+        } finally {
+            lock.unlock();
+        }
+
+        // Delicate dance: a G may be readied right after we gave up. We drop nmspinning first and
+        // then look at every queue again; the readier stores first and then reads nmspinning (see
+        // ready). One of us sees the other, so no wake-up is lost.
+        if (mp.spinning) {
+            mp.spinning = false;
+            if (nmspinning.decrementAndGet() < 0) throw new IllegalStateException("findrunnable: negative nmspinning");
+            P p2 = recheckQueues();
+            if (p2 != null) {
+                acquirep(mp, p2);
+                mp.spinning = true;
+                nmspinning.incrementAndGet();
+                return null;
+            }
+        }
+        stopm(mp);
+        return null;
     }
 
     /** Four passes over all Ps in a random order; runnext is taken only in the last. */
@@ -679,7 +689,8 @@ final class Sched implements LocalRunQueue.Overflow {
     }
 
     /** Go's {@code pidleput}. Must hold the lock; the P's queue must be empty. */
-    private void pidleput(P pp) {
+    void pidleput(P pp) {
+        lock.assertHeld();
         if (!pp.runq.isEmpty()) throw new IllegalStateException("pidleput: P has non-empty run queue");
         pp.link = pidle;
         pidle = pp;
@@ -687,7 +698,8 @@ final class Sched implements LocalRunQueue.Overflow {
     }
 
     /** Go's {@code pidleget}. Must hold the lock. */
-    private P pidleget() {
+    P pidleget() {
+        lock.assertHeld();
         P pp = pidle;
         if (pp != null) {
             pidle = pp.link;
@@ -699,13 +711,15 @@ final class Sched implements LocalRunQueue.Overflow {
 
     /** Go's {@code mput}. Must hold the lock. */
     private void mput(M mp) {
+        lock.assertHeld();
         mp.schedlink = midle;
         midle = mp;
         nmidle++;
     }
 
     /** Go's {@code mget}. Must hold the lock. */
-    private M mget() {
+    M mget() {
+        lock.assertHeld();
         M mp = midle;
         if (mp != null) {
             midle = mp.schedlink;
@@ -717,6 +731,7 @@ final class Sched implements LocalRunQueue.Overflow {
 
     /** Takes {@code mp} off the idle list if it is there. Must hold the lock. */
     private boolean mremove(M mp) {
+        lock.assertHeld();
         for (M prev = null, m = midle; m != null; prev = m, m = m.schedlink) {
             if (m == mp) {
                 if (prev == null) midle = m.schedlink; else prev.schedlink = m.schedlink;
@@ -734,7 +749,7 @@ final class Sched implements LocalRunQueue.Overflow {
      * @return true with the M holding its new P; false if the M must exit (idle for longer than the
      *         idle timeout, or the runtime stopped), then off every list
      */
-    private boolean stopm(M mp) {
+    boolean stopm(M mp) {
         if (mp.p != null) throw new IllegalStateException("stopm holding p");
         if (mp.spinning) throw new IllegalStateException("stopm spinning");
         lock.lock();
@@ -836,12 +851,11 @@ final class Sched implements LocalRunQueue.Overflow {
         }
         // Go runs a pending safe-point function here under sched.lock; jgort runs it just before, so a
         // function that blocks cannot hold the lock (the P, being handed off, is at a safe point).
-        if (pp.runSafePointFn != 0) runSafePointFn(pp);
+        if (pp.runSafePointFn != 0) world.runSafePointFn(pp);
         lock.lock();
         try {
             if (gcwaiting) {
-                pp.status = P.GCSTOP;
-                if (--stopwait == 0) stopnote.wakeup();
+                world.stopP(pp);
                 return;
             }
             // Go also starts an M here when this is the last running P and the network poller is in
@@ -959,43 +973,17 @@ final class Sched implements LocalRunQueue.Overflow {
             // world (it keeps it): the call runs as it is.
             if (pp == null || pp.status != P.RUNNING) return;
             pp.syscalltick++;
-            if (pp.runSafePointFn != 0) runSafePointFn(pp);
+            if (pp.runSafePointFn != 0) world.runSafePointFn(pp);
             if (block) {
                 handoff = releasep(mp);
             } else if (gcwaiting) {
-                gcstopP(mp); // Go's entersyscall_gcwait: the world is stopping, and our P goes to it now
+                world.gcstopP(mp); // Go's entersyscall_gcwait: the world is stopping, and our P goes to it now
             }
         } finally {
             mp.unlockP();
         }
         // Not under pLock: handoffp may make a thread and print, which could unmount this G.
         if (handoff != null) handoffp(handoff);
-    }
-
-    /**
-     * An extra M goes back to C after a callback: its P waits in {@code _Psyscall} for the thread's next
-     * callback (sysmon, stop-the-world and forEachP take it by CAS meanwhile). Holding pLock.
-     */
-    private void entersyscallP(M mp) {
-        P pp = mp.p;
-        pp.syscalltick++;
-        if (pp.runSafePointFn != 0) runSafePointFn(pp);
-        mp.p = null;
-        pp.m = null;
-        mp.oldp = pp;
-        pp.status = P.SYSCALL; // from now on anyone may take it by CAS
-        if (gcwaiting) {
-            // Go's entersyscall_gcwait: the world is stopping; count this P as stopped if nobody took it.
-            lock.lock();
-            try {
-                if (stopwait > 0 && pp.casStatus(P.SYSCALL, P.GCSTOP)) {
-                    if (--stopwait == 0) stopnote.wakeup();
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-        sysmon.wake();
     }
 
     /**
@@ -1046,17 +1034,8 @@ final class Sched implements LocalRunQueue.Overflow {
         }
     }
 
-    /** An extra M's way back from C: its P from {@code _Psyscall} by CAS, or any idle P. */
-    private boolean exitsyscallfast(M mp, P oldp) {
-        if (oldp != null && oldp.status == P.SYSCALL && oldp.casStatus(P.SYSCALL, P.IDLE)) {
-            acquirep(mp, oldp);
-            return true;
-        }
-        return npidle > 0 && acquireIdleP(mp);
-    }
-
     /** Takes an idle P for {@code mp}, if there is one. */
-    private boolean acquireIdleP(M mp) {
+    boolean acquireIdleP(M mp) {
         P pp;
         lock.lock();
         try {
@@ -1132,28 +1111,8 @@ final class Sched implements LocalRunQueue.Overflow {
         }
     }
 
-    /**
-     * Sysmon: takes {@code pp} from {@code mp}, whose goroutine has kept it without a scheduling point,
-     * and hands it off as for a syscall: its carrier sat in native code for a whole tick (Go's
-     * {@code retake} of a P in a cgo call: every native call is a cgo call), or — not in Go — it is
-     * parked while pinned, or ignores preemption. The G runs on without a P until its next scheduling
-     * point: a park or yield (its M then stops), or {@code checkPreempt} / {@code go()}
-     * ({@link #exitStolen}).
-     *
-     * @param schedtick   the P's schedtick sysmon saw stuck
-     * @param syscalltick the P's syscalltick sysmon saw then
-     * @param inNative    counted as a native-call retake (else as a stolen P)
-     */
-    boolean takeStuckP(P pp, M mp, int schedtick, int syscalltick, boolean inNative) {
-        if (!takeRunningP(pp, mp, P.IDLE, TAKE_STUCK, schedtick, syscalltick)) return false;
-        oversubscribed.incrementAndGet();
-        if (inNative) nativeRetakes.increment(); else stolenProcs.increment();
-        handoffp(pp);
-        return true;
-    }
-
     /** Must hold {@code mp}'s pLock: its G runs on a P again after sysmon had taken the previous one. */
-    private void clearStolen(M mp) {
+    void clearStolen(M mp) {
         if (mp.pStolen) {
             mp.pStolen = false;
             oversubscribed.decrementAndGet();
@@ -1208,358 +1167,6 @@ final class Sched implements LocalRunQueue.Overflow {
     }
 
     // =================================================================================================
-    // Stop the world, GOMAXPROCS, safe points: stopTheWorld, startTheWorld, procresize, forEachP
-    // =================================================================================================
-
-    /**
-     * Go's {@code stopTheWorldWithSema}: stops every P. Idle and {@code _Psyscall} Ps are stopped here;
-     * running Ps stop themselves at their next safe point ({@code gcstopm} in schedule/findrunnable,
-     * {@code handoffp}, {@code entersyscall}), asked to hurry by {@code preemptall} every 100 µs. A
-     * goroutine caller keeps running on its own P (stopped, but still its) and must not block until
-     * {@link #startTheWorld}. Takes {@code worldsema}, which startTheWorld releases.
-     */
-    void stopTheWorld() {
-        worldsema.acquireUninterruptibly();
-        M mp = currentM();
-        boolean inG = mp != null && mp.running(); // a goroutine, or a callback on an extra M
-        if (inG) mp.lockP(); // sysmon must not take our P between this read and its _Pgcstop
-        P own = inG ? mp.p : null;
-        boolean wait;
-        lock.lock();
-        try {
-            stopnote.clear();
-            stopwait = gomaxprocs;
-            gcwaiting = true;
-            preemptall();
-            if (own != null) { // stop the current P
-                own.status = P.GCSTOP;
-                stwOwnerP = own;
-                stopwait--;
-            }
-            if (inG) stwOwnerG = JgortProvider.currentG(); // null for a callback on an extra M
-            for (P pp : allp) { // try to retake all Ps in _Psyscall (an extra M's, between callbacks)
-                if (pp.status == P.SYSCALL && pp.casStatus(P.SYSCALL, P.GCSTOP)) {
-                    pp.syscalltick++;
-                    stopwait--;
-                }
-            }
-            stopSyscallPs(); // and the running Ps of goroutines in a syscall
-            for (P pp = pidleget(); pp != null; pp = pidleget()) { // stop idle Ps
-                pp.status = P.GCSTOP;
-                stopwait--;
-            }
-            wait = stopwait > 0;
-        } finally {
-            lock.unlock();
-            if (inG) mp.unlockP();
-        }
-        if (wait) {
-            // A goroutine (even one whose P sysmon took) must not park here: no P could run it again
-            // before the world starts. It spins between looks.
-            boolean spin = Thread.currentThread().isVirtual();
-            while (!(spin ? spinFor(stopnote, 100_000) : stopnote.sleep(100_000))) {
-                preemptall();
-                // A goroutine that entered a syscall after we looked (its stores were not yet visible,
-                // or its M held its pLock) is stopped now.
-                lock.lock();
-                try {
-                    stopSyscallPs();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        }
-        if (stopwait != 0) throw new IllegalStateException("stopTheWorld: not stopped (stopwait=" + stopwait + ")");
-        for (P pp : allp) {
-            if (pp.status != P.GCSTOP) throw new IllegalStateException("stopTheWorld: not stopped: " + pp + " status " + pp.status);
-        }
-    }
-
-    /**
-     * Stop-the-world's part of Go's "retake all Ps in _Psyscall" for jgort's representation: the running
-     * Ps whose goroutine is in a system call are stopped now. Must hold the lock (it counts stopwait).
-     */
-    private void stopSyscallPs() {
-        for (P pp : allp) {
-            M mp = pp.m;
-            if (pp.status == P.RUNNING && mp != null && inSyscall(pp) && takeRunningP(pp, mp, P.GCSTOP, TAKE_SYSCALL, -1, -1)) {
-                if (--stopwait == 0) stopnote.wakeup();
-            }
-        }
-    }
-
-    private static boolean spinFor(Note note, long nanos) {
-        long deadline = System.nanoTime() + nanos;
-        while (!note.isFired()) {
-            if (System.nanoTime() - deadline >= 0) return false;
-            Thread.onSpinWait();
-        }
-        return true;
-    }
-
-    /**
-     * Go's {@code startTheWorldWithSema}: applies a pending GOMAXPROCS ({@code procresize}), gives
-     * every P with work an M, and wakes a spinning M for the rest. Releases {@code worldsema}.
-     */
-    void startTheWorld() {
-        List<P> runnable;
-        // The goroutine that stopped the world kept its P; the world may be started from another thread.
-        P ownP = stwOwnerP;
-        M ownM = ownP != null ? ownP.m : null;
-        if (ownM != null) ownM.lockP(); // procresize may change that M's P; pLock before sched.lock
-        lock.lock();
-        try {
-            int procs = gomaxprocs;
-            if (newprocs != 0) {
-                procs = newprocs;
-                newprocs = 0;
-            }
-            runnable = procresize(procs, ownM);
-            stwOwnerP = null;
-            stwOwnerG = null;
-            gcwaiting = false;
-        } finally {
-            lock.unlock();
-            if (ownM != null) ownM.unlockP();
-        }
-        for (P pp : runnable) {
-            M nmp = pp.m;
-            pp.m = null;
-            if (nmp != null) {
-                if (nmp.nextp != null) throw new IllegalStateException("startTheWorld: inconsistent mp.nextp");
-                nmp.nextp = pp;
-                nmp.park.wakeup();
-            } else {
-                newm(pp, false);
-            }
-        }
-        sysmon.wake();
-        wakep(); // the world may have more idle Ps than spinning Ms
-        worldsema.release();
-    }
-
-    /** {@code GOMAXPROCS(n)} at run time: stop the world, resize, start it. Returns the previous value. */
-    int setMaxProcs(int n) {
-        stopTheWorld();
-        int old;
-        lock.lock();
-        try {
-            old = gomaxprocs;
-            newprocs = n;
-        } finally {
-            lock.unlock();
-        }
-        startTheWorld();
-        return old;
-    }
-
-    /**
-     * Go's {@code procresize}: with the world stopped and the lock held, makes {@code nprocs} Ps. New Ps
-     * are created; Ps beyond {@code nprocs} die, their runnext and queue going to the head of the global
-     * queue in order; the P of {@code ownM} (the goroutine that stopped the world) is kept (or, if it
-     * died, that M gets {@code allp[0]}); the others become idle, or, with work, are returned (each with
-     * an idle M in {@code p.m} if one was free). Must hold {@code ownM}'s pLock.
-     */
-    private List<P> procresize(int nprocs, M ownM) {
-        P[] old = allp;
-        int oldn = old.length;
-        P[] ps = java.util.Arrays.copyOf(old, nprocs);
-        for (int i = oldn; i < nprocs; i++) {
-            ps[i] = new P(i);
-            ps[i].status = P.GCSTOP;
-        }
-        // Free unused Ps: their Gs go to the head of the global queue, runnext at the very head.
-        G[] buf = new G[LocalRunQueue.SIZE + 1];
-        for (int i = oldn - 1; i >= nprocs; i--) {
-            P pp = old[i];
-            int n = pp.runq.drainTo(buf); // runnext first, then the ring in order
-            for (int k = n - 1; k >= 0; k--) runq.putHead(buf[k]);
-            gcreatedNoP.add(pp.created());
-            gexitedNoP.add(pp.exited());
-            pp.allgs.moveTo(allgsNoP); // before allp changes: a walker of the new allp finds them here
-            pp.status = P.DEAD;
-        }
-        M mp = ownM;
-        P own = mp != null ? mp.p : null;
-        if (own != null && own.id < nprocs && ps[own.id] == own) {
-            own.status = P.RUNNING; // continue to use the current P
-        } else {
-            own = null;
-            if (mp != null && mp.p != null) {
-                // The caller's P died: take allp[0].
-                P dead = mp.p;
-                mp.p = null;
-                dead.m = null;
-                P p0 = ps[0];
-                p0.m = null;
-                p0.status = P.IDLE;
-                acquirep(mp, p0);
-                own = p0;
-            }
-        }
-        allp = ps;
-        stealOrder = new RandomOrder(nprocs);
-        gomaxprocs = nprocs;
-        List<P> runnable = new ArrayList<>();
-        for (int i = nprocs - 1; i >= 0; i--) {
-            P pp = ps[i];
-            if (pp == own) continue;
-            pp.status = P.IDLE;
-            pp.m = null;
-            if (pp.runq.isEmpty()) {
-                pidleput(pp);
-            } else {
-                pp.m = mget();
-                runnable.add(pp);
-            }
-        }
-        return runnable;
-    }
-
-    /**
-     * Go's {@code gcstopm}: the world is stopping; give up our P (counting it stopped) and wait until
-     * startTheWorld hands one back.
-     *
-     * @return whether the M holds a P again (false: it must exit)
-     */
-    private boolean gcstopm(M mp) {
-        if (mp.spinning) {
-            mp.spinning = false;
-            if (nmspinning.decrementAndGet() < 0) throw new IllegalStateException("gcstopm: negative nmspinning");
-        }
-        if (mp.p == stwOwnerP) {
-            // The goroutine that stopped the world blocked before starting it again: nobody can run it.
-            fatal(new IllegalStateException("stopTheWorld: the goroutine that stopped the world blocked before "
-                    + "starting it again; nothing can run until it does"));
-        }
-        gcstopP(mp);
-        return stopm(mp);
-    }
-
-    /** {@code gcstopm}'s part for the P: {@code mp}'s running P stops for the world-stopper. */
-    private void gcstopP(M mp) {
-        P pp = mp.p;
-        mp.p = null;
-        pp.m = null;
-        lock.lock();
-        try {
-            pp.status = P.GCSTOP;
-            if (--stopwait == 0) stopnote.wakeup();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Go's {@code forEachP}: runs {@code fn} once for every P at a safe point. Idle Ps run it at once
-     * under the lock, the caller's P runs it here, {@code _Psyscall} Ps are taken and handed off (which
-     * runs it), running Ps run it at their next scheduling point; we wait in 100 µs slices, preempting
-     * between. {@code fn} must not block; it may run under {@code sched.lock}.
-     */
-    void forEachP(java.util.function.IntConsumer userFn) {
-        // fn runs inside the scheduler (under its lock, on Ms and sysmon): what it throws is kept for
-        // the caller instead of unwinding a scheduler path.
-        AtomicReference<Throwable> failed = new AtomicReference<>();
-        java.util.function.IntConsumer fn = id -> {
-            try {
-                userFn.accept(id);
-            } catch (Throwable t) {
-                if (!failed.compareAndSet(null, t)) failed.get().addSuppressed(t);
-            }
-        };
-        worldsema.acquireUninterruptibly();
-        try {
-            M mp = currentM();
-            P own = mp != null && mp.running() ? mp.p : null;
-            List<Integer> idleIds = new ArrayList<>();
-            boolean wait;
-            lock.lock();
-            try {
-                if (safePointWait != 0) throw new IllegalStateException("forEachP: safePointWait != 0");
-                safePointNote.clear();
-                safePointWait = gomaxprocs - (own != null ? 1 : 0);
-                safePointFn = fn;
-                // Set runSafePointFn on every other P. Any P entering _Pidle or _Psyscall from now on
-                // will run fn when it changes its status.
-                for (P pp : allp) {
-                    if (pp != own) pp.runSafePointFn = 1;
-                }
-                preemptall();
-                // Claim fn for all idle Ps (the idle list does not change while we hold the lock). Go
-                // runs it right here; jgort runs it after unlocking, so fn cannot block the scheduler.
-                for (P pp = pidle; pp != null; pp = pp.link) {
-                    if (pp.casRunSafePointFn(1, 0)) {
-                        idleIds.add(pp.id);
-                        safePointWait--;
-                    }
-                }
-                wait = safePointWait > 0;
-            } finally {
-                lock.unlock();
-            }
-            for (int id : idleIds) fn.accept(id);
-            if (own != null) fn.accept(own.id); // run fn for the current P
-            // Force Ps in a syscall into _Pidle and hand them off to make them run fn.
-            handoffSyscallPs();
-            if (wait) {
-                while (!safePointNote.sleep(100_000)) {
-                    preemptall();
-                    handoffSyscallPs(); // goroutines that entered a syscall since
-                }
-            }
-            lock.lock();
-            try {
-                if (safePointWait != 0) throw new IllegalStateException("forEachP: not done");
-                for (P pp : allp) {
-                    if (pp.runSafePointFn != 0) throw new IllegalStateException("forEachP: P did not run fn");
-                }
-                safePointFn = null;
-            } finally {
-                lock.unlock();
-            }
-        } finally {
-            worldsema.release();
-        }
-        Throwable t = failed.get();
-        if (t instanceof RuntimeException re) throw re;
-        if (t instanceof Error e) throw e;
-        if (t != null) throw new IllegalStateException(t);
-    }
-
-    /**
-     * forEachP's "force Ps in a syscall into _Pidle and hand them off": an extra M's P in
-     * {@code _Psyscall}, and the running P of a goroutine in a syscall, if its fn is still pending.
-     */
-    private void handoffSyscallPs() {
-        for (P pp : allp) {
-            if (pp.runSafePointFn != 1) continue;
-            M mp = pp.m;
-            if (pp.status == P.SYSCALL && pp.casStatus(P.SYSCALL, P.IDLE)) {
-                pp.syscalltick++;
-                handoffp(pp);
-            } else if (pp.status == P.RUNNING && mp != null && inSyscall(pp)
-                    && takeRunningP(pp, mp, P.IDLE, TAKE_SYSCALL, -1, -1)) {
-                handoffp(pp);
-            }
-        }
-    }
-
-    /** Go's {@code runSafePointFn}: the owner of {@code pp} runs the pending forEachP function. */
-    void runSafePointFn(P pp) {
-        // Resolve the race between forEachP running the safe-point function on this P's behalf and
-        // this P running it itself.
-        if (!pp.casRunSafePointFn(1, 0)) return;
-        java.util.function.IntConsumer fn = safePointFn;
-        fn.accept(pp.id);
-        lock.lock();
-        try {
-            if (--safePointWait == 0) safePointNote.wakeup();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    // =================================================================================================
     // M lifecycle: allocm, newm, mexit
     // =================================================================================================
 
@@ -1567,7 +1174,7 @@ final class Sched implements LocalRunQueue.Overflow {
      * Go's {@code newm}: makes an M for {@code pp} and starts its thread. Never throws: on failure the
      * P goes back idle and the error is recorded as {@link #fatal}.
      */
-    private void newm(P pp, boolean spinning) {
+    void newm(P pp, boolean spinning) {
         M mp;
         try {
             mp = allocm();
@@ -1591,7 +1198,7 @@ final class Sched implements LocalRunQueue.Overflow {
             try {
                 allm.remove(mp);
                 nmfreed++;
-                have = mnext - nmfreed - nmextra;
+                have = mcount();
             } finally {
                 lock.unlock();
             }
@@ -1604,7 +1211,7 @@ final class Sched implements LocalRunQueue.Overflow {
     /** Gives back a P that got no M; {@code e}, if any, is fatal. */
     private void undoStart(P pp, boolean spinning, IllegalStateException e) {
         if (e != null) fatal(e);
-        if (pp.runSafePointFn != 0) runSafePointFn(pp);
+        if (pp.runSafePointFn != 0) world.runSafePointFn(pp);
         lock.lock();
         try {
             if (!pp.runq.isEmpty()) {
@@ -1614,8 +1221,7 @@ final class Sched implements LocalRunQueue.Overflow {
                 runq.putBatch(gs, n);
             }
             if (gcwaiting) { // as handoffp: a stopping world counts this P
-                pp.status = P.GCSTOP;
-                if (--stopwait == 0) stopnote.wakeup();
+                world.stopP(pp);
             } else {
                 pidleput(pp);
             }
@@ -1636,7 +1242,7 @@ final class Sched implements LocalRunQueue.Overflow {
         try {
             sweepFreem();
             long id = mnext++;
-            if (mnext - nmfreed - nmextra > config.maxThreads()) { // checkmcount: extra Ms do not count
+            if (mcount() > config.maxThreads()) { // checkmcount: extra Ms do not count
                 mnext--;
                 throw new IllegalStateException("runtime: program exceeds " + config.maxThreads()
                         + "-thread limit (thread exhaustion): raise it with RuntimeConfig.withMaxThreads");
@@ -1651,10 +1257,30 @@ final class Sched implements LocalRunQueue.Overflow {
     }
 
     /**
+     * {@code allocm} for Go's {@code oneNewExtraM}: an M record for a thread the runtime did not create,
+     * on {@code allm} but counted in {@link #nmextra}, not by {@code mcount} or maxmcount.
+     */
+    M allocExtraM() {
+        lock.lock();
+        try {
+            long id = mnext++;
+            nmextra++;
+            G0 g0 = new G0(id, "jgort" + runtimeId + "-extram" + id, new StackChoice(StackChoice.Kind.OS_PROVIDED, 0));
+            M mp = new M(this, id, g0, new TlsSlot(0));
+            mp.extra = true;
+            allm.add(mp);
+            return mp;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Sweeps the free-M list (must hold the lock): a record, and the stack and TLS slot the backend
      * holds for it, are freed only once its thread has ended.
      */
     private void sweepFreem() {
+        lock.assertHeld();
         M prev = null;
         for (M m = freem; m != null; ) {
             M next = m.freelink;
@@ -1717,224 +1343,6 @@ final class Sched implements LocalRunQueue.Overflow {
         }
     }
 
-    // =================================================================================================
-    // Extra Ms: callbacks from threads the runtime did not create (needm, cgocallback, dropm)
-    // =================================================================================================
-
-    /**
-     * Go's {@code extraM}: the list of spare extra Ms, linked through {@link M#extraLink}. Its lock is
-     * the head itself: whoever swaps the head for {@link #extraLocked} by CAS owns the list until it
-     * stores a head again ({@code lockextra} / {@code unlockextra}).
-     */
-    private final AtomicReference<M> extraM = new AtomicReference<>();
-    private final M extraLocked;
-    /** Go's {@code extraMWaiters}: threads waiting in needm for an extra M; newextram makes as many. */
-    private final AtomicInteger extraMWaiters = new AtomicInteger();
-    /**
-     * Go's {@code sched.needextram}: the last spare was taken; the callback that took it makes another.
-     * A racy flag as in Go: two callbacks may both see it and both make one (harmless: one spare more).
-     */
-    private volatile boolean needextram;
-    /** Whether the first extra M was made (Go makes it at start-up; here on the first needm). CAS once. */
-    private final AtomicBoolean extraMsStarted = new AtomicBoolean();
-    /*
-     * Ownership of an extra M: on the list, nobody's (its fields are touched only by whoever holds the
-     * list); bound, its thread's (foreignCarriers maps the thread to it; only that thread runs
-     * cgocallback with it, and dropm removes the binding once, settled by foreignCarriers.remove).
-     * Its P follows the M protocol: mp.p and the P's status change under pLock, or by CAS out of
-     * _Psyscall (sysmon's retake, stop-the-world, dropm).
-     */
-
-    /** Go's {@code lockextra}: takes the list; with {@code nilokay} false, waits until it is non-empty. */
-    private M lockextra(boolean nilokay) {
-        boolean waiting = false;
-        while (true) {
-            M old = extraM.get();
-            if (old == extraLocked) {
-                Thread.yield(); // Go: osyield; the holder is a few instructions from unlocking
-                continue;
-            }
-            if (old == null && !nilokay) {
-                if (!waiting) {
-                    extraMWaiters.incrementAndGet(); // the callback that took the last one makes ours
-                    waiting = true;
-                }
-                Thread.yield();
-                continue;
-            }
-            if (extraM.compareAndSet(old, extraLocked)) return old;
-        }
-    }
-
-    private void unlockextra(M head) {
-        extraM.set(head);
-    }
-
-    /** Go's {@code oneNewExtraM}: an M record for a foreign thread, put on the extra list. */
-    private void oneNewExtraM() {
-        M mp;
-        lock.lock();
-        try {
-            long id = mnext++;
-            nmextra++;
-            G0 g0 = new G0(id, "jgort" + runtimeId + "-extram" + id, new StackChoice(StackChoice.Kind.OS_PROVIDED, 0));
-            mp = new M(this, id, g0, new TlsSlot(0));
-            mp.extra = true;
-            allm.add(mp);
-        } finally {
-            lock.unlock();
-        }
-        mp.unlockP(); // nobody runs scheduler code on it until a thread binds it
-        mp.extraLink = lockextra(true);
-        unlockextra(mp);
-    }
-
-    /** Go's {@code newextram}: one extra M per waiter, or one if the list is empty. */
-    private void newextram() {
-        int c = extraMWaiters.getAndSet(0);
-        if (c > 0) {
-            for (int i = 0; i < c; i++) oneNewExtraM();
-        } else if (extraM.get() == null) {
-            oneNewExtraM();
-        }
-    }
-
-    /**
-     * Go's {@code needm}: binds an extra M to the calling thread, which keeps it until {@link #dropm}.
-     * Always leaves a spare behind: taking the last one makes the callback create another.
-     */
-    private M needm(Thread t) {
-        if (extraMsStarted.compareAndSet(false, true)) oneNewExtraM(); // Go makes the first at start-up
-        reapDeadForeignThreads();
-        M mp = lockextra(false);
-        M next = mp.extraLink;
-        mp.extraLink = null;
-        if (next == null) needextram = true;
-        unlockextra(next);
-        mp.thread = t;
-        mp.carrier = watch.register(); // this thread, until dropm
-        foreignCarriers.put(t, mp);
-        return mp;
-    }
-
-    /**
-     * Go's {@code dropm}: the thread {@code mp} is bound to is ending. A P it left in {@code _Psyscall}
-     * after its last callback goes to work elsewhere; the M goes back on the extra list.
-     */
-    private void dropm(M mp) {
-        Thread t = mp.thread;
-        // The binding is removed once: two needm calls reaping the same dead thread drop its M once.
-        if (t == null || !foreignCarriers.remove(t, mp)) return;
-        mp.thread = null;
-        // No callback runs on it (its thread is ending, or has ended), so sysmon is not looking.
-        long h = mp.carrier;
-        mp.carrier = 0;
-        watch.deregister(h);
-        P oldp = mp.oldp;
-        mp.oldp = null;
-        if (oldp != null && oldp.status == P.SYSCALL && oldp.casStatus(P.SYSCALL, P.IDLE)) {
-            if (stopped) { // no M may start any more: the P just goes idle
-                lock.lock();
-                try {
-                    pidleput(oldp);
-                } finally {
-                    lock.unlock();
-                }
-            } else {
-                handoffp(oldp);
-            }
-        }
-        mp.extraLink = lockextra(true);
-        unlockextra(mp);
-    }
-
-    /** The extra M bound to the calling thread, or null. */
-    private M boundExtraM(Thread t) {
-        M mp = foreignCarriers.get(t);
-        return mp != null && mp.extra ? mp : null;
-    }
-
-    /**
-     * Threads the JVM made and ends itself (not attached by jgort, so no exit hook tells us): their
-     * extra Ms are dropped once they are seen dead.
-     */
-    private void reapDeadForeignThreads() {
-        for (M mp : foreignCarriers.values()) {
-            Thread t = mp.thread;
-            if (mp.extra && t != null && !t.isAlive()) dropm(mp);
-        }
-    }
-
-    private RuntimeStoppedException stoppedForCallbacks() {
-        return new RuntimeStoppedException("jgort runtime " + runtimeId + " has stopped: callbacks are refused");
-    }
-
-    /** See {@link dev.jgort.spi.ExtraMs#bindCurrentThread}. */
-    long bindCurrentThread() {
-        if (stopped) throw stoppedForCallbacks();
-        G gp = JgortProvider.currentG();
-        if (gp != null && gp.sched == this) return -1;
-        Thread t = Thread.currentThread();
-        M mp = boundExtraM(t);
-        if (mp == null) mp = needm(t);
-        return mp.id;
-    }
-
-    /** See {@link dev.jgort.spi.ExtraMs#callback}. */
-    long cgocallback(LongUnaryOperator fn, long arg) {
-        if (stopped) throw stoppedForCallbacks();
-        G gp = JgortProvider.currentG();
-        if (gp != null && gp.sched == this) {
-            // Native code called by one of our goroutines calls back: the goroutine's own M, no needm.
-            boolean insyscall = gp.syscallDepth > 0;
-            if (insyscall) gp.exitsyscall();
-            try {
-                return fn.applyAsLong(arg);
-            } finally {
-                if (insyscall) gp.entersyscall(false);
-            }
-        }
-        Thread t = Thread.currentThread();
-        M mp = boundExtraM(t);
-        if (mp != null && mp.incallback) {
-            // A callback's native code calls back again on the same thread: it runs on the same M with
-            // the P the outer callback holds (Go: cgocallback on an M whose curg is in a cgo call).
-            return fn.applyAsLong(arg);
-        }
-        if (mp == null) mp = needm(t);
-        // exitsyscall: the callback needs a P, as a goroutine returning from a system call.
-        mp.lockP();
-        try {
-            P oldp = mp.oldp;
-            mp.oldp = null;
-            // Else Go's exitsyscall0 for a callback, whose G is locked to its extra M.
-            if (!(exitsyscallfast(mp, oldp) && keepP(mp)) && !waitForP(mp)) throw stoppedForCallbacks();
-            mp.p.syscalltick++;
-            mp.runs++;
-            mp.incallback = true;
-        } finally {
-            mp.unlockP(); // free while fn runs: its go() uses this P's runnext; sysmon may take a blocked P
-        }
-        sysmon.wake(); // sysmon watches a running P (a callback that blocks, a stop-the-world)
-        if (needextram) {
-            needextram = false;
-            newextram();
-        }
-        try {
-            return fn.applyAsLong(arg);
-        } finally {
-            // entersyscall: back to C, the P waits in _Psyscall for this thread's next callback.
-            mp.lockP();
-            try {
-                mp.incallback = false;
-                clearStolen(mp); // sysmon took the P while the callback was blocked
-                if (mp.p != null) entersyscallP(mp);
-            } finally {
-                mp.unlockP();
-            }
-        }
-    }
-
     /**
      * Go's {@code exitsyscall0} for a G locked to {@code mp}, which cannot leave it: every P is busy, so
      * a stand-in G locked to {@code mp} goes to the global queue and the M sleeps until the M that takes
@@ -1949,7 +1357,7 @@ final class Sched implements LocalRunQueue.Overflow {
      *
      * @return true holding a P; false if the runtime stopped first (no M will hand a P over)
      */
-    private boolean waitForP(M mp) {
+    boolean waitForP(M mp) {
         while (true) {
             G cg = new G(this, mp);
             P pp;
@@ -1981,22 +1389,16 @@ final class Sched implements LocalRunQueue.Overflow {
      * if the world is stopping, stops the P for it (the stopper counted it as running, and neither a
      * callback nor a pinned goroutine can be preempted) and returns false: the caller waits again.
      */
-    private boolean keepP(M mp) {
+    boolean keepP(M mp) {
         P pp = mp.p;
-        if (pp.runSafePointFn != 0) runSafePointFn(pp);
+        if (pp.runSafePointFn != 0) world.runSafePointFn(pp);
         if (!gcwaiting) return true;
-        gcstopP(mp);
+        world.gcstopP(mp);
         return false;
     }
 
     /** How often an M waiting in {@link #waitForP} looks whether the runtime has stopped. */
     private static final long STOP_CHECK_NS = 10_000_000L;
-
-    /** See {@link dev.jgort.spi.ExtraMs#dropm}. */
-    void dropmCurrent() {
-        M mp = boundExtraM(Thread.currentThread());
-        if (mp != null) dropm(mp);
-    }
 
     /** The id of the M the calling thread is or runs on, or -1. */
     long currentMId() {
@@ -2004,23 +1406,16 @@ final class Sched implements LocalRunQueue.Overflow {
         return mp != null ? mp.id : -1;
     }
 
-    /** Go's {@code mcount}: Ms alive. */
+    /** Go's {@code mcount}: Ms alive, extra Ms not counted (nor by maxmcount). Must hold the lock. */
     int mcount() {
-        lock.lock();
-        try {
-            return (int) (mnext - nmfreed - nmextra);
-        } finally {
-            lock.unlock();
-        }
+        lock.assertHeld();
+        return (int) (mnext - nmfreed - nmextra);
     }
 
+    /** Ms ever made, extra Ms included. Must hold the lock. */
     long threadsCreated() {
-        lock.lock();
-        try {
-            return mnext;
-        } finally {
-            lock.unlock();
-        }
+        lock.assertHeld();
+        return mnext;
     }
 
     /** Wakes every idle M so it exits (runtime stopped). */

@@ -16,6 +16,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * queue slow each other down. Go's one {@code osyield} between spinning and sleeping is left out: on
  * a machine with more runnable threads than cores it gave the core away for a whole time slice
  * (forEachP under load went from ~40 µs to ~1.5 ms).
+ *
+ * <p>Not re-entrant, as Go's is not: {@link #lock()} by the holder is a bug (Go deadlocks; this throws),
+ * and methods that Go documents "sched.lock must be held" call {@link #assertHeld()}, Go's
+ * {@code assertLockHeld} (checked where assertions are on: the tests run with {@code -ea}).
  */
 final class SchedLock extends ReentrantLock {
     private static final long serialVersionUID = 1L;
@@ -24,6 +28,9 @@ final class SchedLock extends ReentrantLock {
 
     @Override
     public void lock() {
+        if (isHeldByCurrentThread()) {
+            throw new IllegalStateException("sched.lock: locked again by its holder (it is not re-entrant)");
+        }
         if (Thread.currentThread().isVirtual()) {
             while (!tryLock()) Thread.onSpinWait();
             return;
@@ -33,5 +40,10 @@ final class SchedLock extends ReentrantLock {
             Thread.onSpinWait();
         }
         super.lock();
+    }
+
+    /** Go's {@code assertLockHeld(&sched.lock)}. */
+    void assertHeld() {
+        assert isHeldByCurrentThread() : "sched.lock must be held";
     }
 }

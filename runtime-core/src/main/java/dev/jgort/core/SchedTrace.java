@@ -30,7 +30,7 @@ final class SchedTrace {
             s.lock.lock();
             try {
                 nmidlelocked = s.nmidlelocked;
-                stopwait = s.stopwait;
+                stopwait = s.world.stopwait();
             } finally {
                 s.lock.unlock();
             }

@@ -215,7 +215,7 @@ final class Sysmon implements Runnable {
                 return false;
             }
         }
-        return sched.takeStuckP(pp, mp, schedtick, syscalltick, true);
+        return takeStuckP(pp, mp, schedtick, syscalltick, true);
     }
 
     /** Takes {@code pp} if its M's carrier is blocked, or its G has ignored preemption for too long. */
@@ -231,8 +231,29 @@ final class Sysmon implements Runnable {
             default -> !sched.watch.active() && cpuFlat(pp, carrier, now);
         };
         if (!blocked && stuck < HOG_HANDOFF_NS) return false;
-        return sched.takeStuckP(pp, mp, schedtick, syscalltick, false);
+        return takeStuckP(pp, mp, schedtick, syscalltick, false);
     }
+
+    /**
+     * Takes {@code pp} from {@code mp}, whose goroutine has kept it without a scheduling point,
+     * and hands it off as for a syscall: its carrier sat in native code for a whole tick (Go's
+     * {@code retake} of a P in a cgo call: every native call is a cgo call), or — not in Go — it is
+     * parked while pinned, or ignores preemption. The G runs on without a P until its next scheduling
+     * point: a park or yield (its M then stops), or {@code checkPreempt} / {@code go()}
+     * ({@link Sched#exitStolen}).
+     *
+     * @param schedtick   the P's schedtick sysmon saw stuck
+     * @param syscalltick the P's syscalltick sysmon saw then
+     * @param inNative    counted as a native-call retake (else as a stolen P)
+     */
+    private boolean takeStuckP(P pp, M mp, int schedtick, int syscalltick, boolean inNative) {
+        if (!sched.takeRunningP(pp, mp, P.IDLE, Sched.TAKE_STUCK, schedtick, syscalltick)) return false;
+        sched.oversubscribed.incrementAndGet(); // until the G takes a P again: Sched.clearStolen
+        if (inNative) sched.nativeRetakes.increment(); else sched.stolenProcs.increment();
+        sched.handoffp(pp);
+        return true;
+    }
+
 
     /**
      * Whether the carrier used (almost) no CPU over the last {@link #CPU_FLAT_NS} or more: blocked in a

@@ -10,7 +10,9 @@ class GlobalRunQueueTest {
     void fifoWithHeadInsertAndBatches() {
         G[] gs = new G[5];
         for (int i = 0; i < gs.length; i++) gs[i] = new G(null, i + 1, "g" + i, () -> { });
-        GlobalRunQueue q = new GlobalRunQueue();
+        SchedLock lock = new SchedLock();
+        GlobalRunQueue q = new GlobalRunQueue(lock);
+        lock.lock();
         assertNull(q.pop());
         q.put(gs[1]);
         q.putHead(gs[0]);
@@ -19,5 +21,24 @@ class GlobalRunQueueTest {
         for (G g : gs) assertSame(g, q.pop());
         assertNull(q.pop());
         assertEquals(0, q.size());
+        lock.unlock();
+    }
+
+    @Test
+    void schedLockIsNotReentrant() {
+        SchedLock lock = new SchedLock();
+        lock.lock();
+        try {
+            assertThrows(IllegalStateException.class, lock::lock, "Go's sched.lock is not re-entrant");
+        } finally {
+            lock.unlock();
+        }
+        assertFalse(lock.isLocked(), "the refused lock() took nothing");
+    }
+
+    @Test
+    void methodsAssertTheLockIsHeld() {
+        GlobalRunQueue q = new GlobalRunQueue(new SchedLock());
+        assertThrows(AssertionError.class, q::pop, "the tests run with -ea: assertLockHeld fires");
     }
 }

@@ -35,8 +35,7 @@ class LocalRunQueueTest {
             assertNull(q.get(), "runq is not empty initially");
             for (int j = 0; j < i; j++) q.put(gs[j], false, NO_OVERFLOW);
             for (int j = 0; j < i; j++) {
-                assertSame(gs[j], q.get(), "bad element at iter " + i + "/" + j);
-                assertFalse(q.inheritTime);
+                assertSame(gs[j], q.getHead(), "bad element at iter " + i + "/" + j);
             }
             assertNull(q.get(), "runq is not empty afterwards");
         }
@@ -103,13 +102,18 @@ class LocalRunQueueTest {
         q.put(gs[1], true, NO_OVERFLOW);
         q.put(gs[2], true, NO_OVERFLOW); // gs[1] → tail
         assertEquals(3, q.size());
-        assertSame(gs[2], q.get());
-        assertTrue(q.inheritTime);
-        assertSame(gs[0], q.get());
-        assertFalse(q.inheritTime);
-        assertSame(gs[1], q.get());
+        assertSame(gs[2], q.getRunnext(), "the newest G is in runnext (it inherits the time slice)");
+        assertNull(q.getRunnext());
+        assertSame(gs[0], q.getHead());
+        assertSame(gs[1], q.getHead(), "the displaced runnext went to the tail");
         assertNull(q.get());
         assertTrue(q.isEmpty());
+        // runqget's order: runnext first, then the head
+        q.put(gs[0], false, NO_OVERFLOW);
+        q.put(gs[1], true, NO_OVERFLOW);
+        assertSame(gs[1], q.get());
+        assertSame(gs[0], q.get());
+        assertNull(q.get());
     }
 
     /** Go's runqputslow: a full ring sends its older half plus the new G, in order, to the global queue. */
