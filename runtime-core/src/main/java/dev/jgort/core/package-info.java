@@ -76,5 +76,46 @@
  * {@link dev.jgort.spi.ExtraMs}: an extra M from Go's lock-free extra list ({@code needm}, kept until
  * the thread ends: {@code dropm}), a P taken as after a syscall and left in {@code _Psyscall} for the
  * thread's next callback. Extra Ms are on {@code allm} but outside {@code mcount} and maxmcount.
+ *
+ * <h2>Where Go's functions live</h2>
+ * Go's names are kept, so a search for a Go function lands in the file that owns it.
+ * <table>
+ *   <caption>Go's runtime (proc.go unless noted) and jgort's files</caption>
+ *   <tr><th>Go</th><th>file</th></tr>
+ *   <tr><td>{@code schedt}, {@code newproc} (queueing half), {@code ready}, {@code mstart},
+ *       {@code schedule}, {@code execute}, {@code goexit0}, {@code findrunnable},
+ *       {@code stealWork}, {@code checkRunqsNoP}, {@code globrunqget}, {@code acquirep},
+ *       {@code releasep}, {@code pidleput} / {@code pidleget}, {@code mput} / {@code mget},
+ *       {@code stopm}, {@code startm}, {@code wakep}, {@code resetspinning}, {@code handoffp},
+ *       {@code stoplockedm} / {@code startlockedm}, {@code entersyscall} /
+ *       {@code entersyscallblock} / {@code exitsyscall} / {@code exitsyscall0}, {@code preemptone} /
+ *       {@code preemptall}, {@code allocm} / {@code mcommoninit} / {@code checkmcount},
+ *       {@code newm}, {@code mexit}, {@code mcount}</td><td>{@code Sched}</td></tr>
+ *   <tr><td>{@code stopTheWorldWithSema}, {@code startTheWorldWithSema}, {@code procresize},
+ *       {@code GOMAXPROCS}, {@code gcstopm}, {@code entersyscall_gcwait}, {@code forEachP},
+ *       {@code runSafePointFn}, {@code worldsema}</td><td>{@code World}</td></tr>
+ *   <tr><td>{@code needm}, {@code dropm}, {@code oneNewExtraM}, {@code newextram},
+ *       {@code lockextra} / {@code unlockextra}, {@code cgocallback} (cgocall.go)</td>
+ *       <td>{@code CgoCallbacks}</td></tr>
+ *   <tr><td>{@code sysmon}, {@code retake}</td><td>{@code Sysmon} (what it sees of a carrier:
+ *       {@code CarrierWatch})</td></tr>
+ *   <tr><td>{@code runqput}, {@code runqputslow}, {@code runqget}, {@code runqgrab},
+ *       {@code runqsteal}, {@code runqempty}</td><td>{@code LocalRunQueue}</td></tr>
+ *   <tr><td>{@code globrunqput}, {@code globrunqputhead}, {@code globrunqputbatch}</td>
+ *       <td>{@code GlobalRunQueue}</td></tr>
+ *   <tr><td>{@code g} and its {@code atomicstatus}, {@code Gosched}, {@code LockOSThread} /
+ *       {@code UnlockOSThread}, the preemption check</td><td>{@code G} (its virtual thread's
+ *       scheduler: {@code GLink})</td></tr>
+ *   <tr><td>{@code m}, {@code p}</td><td>{@code M}, {@code P}</td></tr>
+ *   <tr><td>{@code allgs}, {@code forEachG}</td><td>{@code AllGs}</td></tr>
+ *   <tr><td>{@code randomOrder}, {@code stealOrder}</td><td>{@code RandomOrder}</td></tr>
+ *   <tr><td>{@code note} (lock_futex.go)</td><td>{@code Note}</td></tr>
+ *   <tr><td>{@code sched.lock}, {@code lock2}, {@code assertLockHeld}</td><td>{@code SchedLock}</td></tr>
+ *   <tr><td>{@code checkdead}</td><td>{@code Deadlock}</td></tr>
+ *   <tr><td>{@code schedtrace}</td><td>{@code SchedTrace}</td></tr>
+ *   <tr><td>{@code malg}'s stack for an M ({@code allocm})</td><td>{@code StackPolicy}</td></tr>
+ *   <tr><td>{@code newosproc}</td><td>{@code JavaThreadBackend}; native threads: runtime-jni</td></tr>
+ *   <tr><td>(the JDK's internals: a virtual thread's scheduler and carrier)</td><td>{@code VThreads}</td></tr>
+ * </table>
  */
 package dev.jgort.core;
