@@ -42,7 +42,10 @@
  *
  * <h2>Locking</h2>
  * {@code sched.lock} ({@link dev.jgort.core.SchedLock}) guards the global queue, the idle-P and idle-M
- * lists and the M lists; fields say "lock" where it guards them. Local queues are lock-free (one
+ * lists and the M lists; fields say "lock" where it guards them, and methods that must hold it assert
+ * so ({@code SchedLock.assertHeld}, Go's {@code assertLockHeld}); like Go's, it is not re-entrant (the
+ * holder locking it again is an error, not a silent success). A note whose sleeper may be a goroutine
+ * is fired after unlocking: waking a goroutine readies it, which takes the lock. Local queues are lock-free (one
  * producer: the owning M). A P's status changes only in its owner, under the lock, or by CAS out of
  * {@code _Psyscall}. Scheduler code that runs inside a G (ready, entersyscall, exitsyscall,
  * stop-the-world) must never unmount half-way, or its M would schedule other Gs under it: the lock
