@@ -19,6 +19,13 @@ import java.lang.invoke.VarHandle;
  *       the owner or, in the last steal pass, a thief swaps it out.</li>
  * </ul>
  * Indexes are ints that wrap; {@code tail - head} is the length, never more than {@link #SIZE}.
+ *
+ * <p>A slot a G was taken from is cleared (Go's ring need not: its Gs are reused, and the GC scans
+ * them anyway), so a finished goroutine and its thread are not kept alive by a stale slot. Only the
+ * owner writes slots: it clears a slot it took itself at once, and the slots thieves took
+ * ({@code [cleared, head)}) when it next finds the ring empty. Clearing a slot a thief is reading is
+ * harmless: the thief's CAS of {@code head} then fails (the slot is behind it), and what it read is
+ * discarded.
  */
 final class LocalRunQueue {
     /** Go's {@code len(p.runq)}. */
@@ -35,6 +42,8 @@ final class LocalRunQueue {
     @SuppressWarnings("unused") private volatile int head; // taken by CAS (HEAD)
     @SuppressWarnings("unused") private volatile int tail; // written by the owner only (TAIL)
     @SuppressWarnings("unused") private volatile G runnext; // settled by CAS (RUNNEXT)
+    /** Owner-only: the slots before this index (and from {@code cleared - SIZE}) hold no stale G. */
+    private int cleared;
 
     private static final VarHandle HEAD, TAIL, RUNNEXT, SLOT;
     static {
@@ -110,10 +119,30 @@ final class LocalRunQueue {
         while (true) {
             int h = (int) HEAD.getAcquire(this);
             int t = (int) TAIL.getOpaque(this);
-            if (t == h) return null;
+            if (t == h) {
+                clearTaken(h);
+                return null;
+            }
             G gp = (G) SLOT.getAcquire(ring, h & MASK);
-            if (HEAD.compareAndSet(this, h, h + 1)) return gp; // commits the take
+            if (HEAD.compareAndSet(this, h, h + 1)) { // commits the take
+                SLOT.setOpaque(ring, h & MASK, (G) null);
+                return gp;
+            }
         }
+    }
+
+    /** Owner only, with the ring empty at {@code head}: clears the slots thieves took since the last call. */
+    private void clearTaken(int head) {
+        int n = Math.min(head - cleared, SIZE);
+        for (int i = head - n; i != head; i++) SLOT.setOpaque(ring, i & MASK, (G) null);
+        cleared = head;
+    }
+
+    /** For tests: how many ring slots hold a G (live or stale). */
+    int occupiedSlots() {
+        int n = 0;
+        for (int i = 0; i < SIZE; i++) if (SLOT.getAcquire(ring, i) != null) n++;
+        return n;
     }
 
     /**
@@ -164,6 +193,7 @@ final class LocalRunQueue {
         if (n == 0) return null;
         n--;
         G gp = (G) SLOT.getAcquire(ring, (t + n) & MASK);
+        SLOT.setOpaque(ring, (t + n) & MASK, (G) null); // returned, not queued: beyond the tail, ours to clear
         if (n == 0) return gp;
         int h = (int) HEAD.getAcquire(this);
         if (t - h + n >= SIZE) throw new IllegalStateException("runqsteal: runq overflow");

@@ -41,6 +41,23 @@ class LocalRunQueueTest {
         }
     }
 
+    /** A taken G leaves no reference behind in either ring (a finished goroutine must be collectable). */
+    @Test
+    void takenSlotsHoldNoStaleGoroutine() {
+        LocalRunQueue p1 = new LocalRunQueue(), p2 = new LocalRunQueue();
+        G[] gs = gs(100);
+        for (G g : gs) p1.put(g, false, NO_OVERFLOW);
+        assertEquals(100, p1.occupiedSlots());
+        for (int i = 0; i < 10; i++) assertNotNull(p1.getHead());
+        assertEquals(90, p1.occupiedSlots(), "the owner's takes clear their slots");
+        assertNotNull(p2.steal(p1, false, false)); // 45 of the 90; one returned, 44 queued on p2
+        assertEquals(44, p2.occupiedSlots(), "the G steal returned is not left in the thief's ring");
+        while (p1.get() != null) { }
+        assertEquals(0, p1.occupiedSlots(), "slots the thief took are cleared when the owner finds the ring empty");
+        while (p2.get() != null) { }
+        assertEquals(0, p2.occupiedSlots());
+    }
+
     /** Go's TestSchedLocalQueueSteal: a thief takes i/2 or i/2+1, and every G is seen exactly once. */
     @Test
     void schedLocalQueueSteal() {
