@@ -54,7 +54,12 @@ final class Sched implements LocalRunQueue.Overflow {
     /** Go's {@code stealOrder}: random permutations by coprime strides; reset by procresize. */
     private volatile RandomOrder stealOrder;
 
-    /** Go's {@code sched.gcwaiting}: the world is stopping or stopped; running Ps stop at safe points. */
+    /**
+     * Go's {@code sched.gcwaiting}: the world is stopping or stopped; running Ps stop at safe points.
+     * Written only by {@link World} (stopTheWorld sets it, startTheWorld clears it), under the lock;
+     * read anywhere without it, then re-checked under the lock where a decision depends on it
+     * (findrunnable before it gives up its P, handoffp, undoStart).
+     */
     volatile boolean gcwaiting;
     /** Stop-the-world, GOMAXPROCS and safe points, with the parts of schedt they own. */
     final World world;
