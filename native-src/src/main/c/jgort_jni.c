@@ -271,10 +271,12 @@ static jstring JNICALL error_text(JNIEnv *env, jclass cls, jint err) {
     return (*env)->NewStringUTF(env, jgort_os_strerror(err, buf, sizeof buf));
 }
 
+/* NativeThreads.pageSize(): the OS page size in bytes, 0 if the OS would not say. */
 static jlong JNICALL page_size(JNIEnv *env, jclass cls) {
     (void) env;
     (void) cls;
-    return (jlong) jgort_os_page_size();
+    size_t page;
+    return jgort_os_page_size(&page) == 0 ? (jlong) page : 0;
 }
 
 static JNINativeMethod methods[] = {

@@ -43,8 +43,12 @@ void jgort_os_yield(void);
 /* The calling thread's stack region [lo, hi) as the OS knows it. */
 int jgort_os_stack_bounds(uintptr_t *lo, uintptr_t *hi);
 
-/* The OS page size. */
-size_t jgort_os_page_size(void);
+/*
+ * The OS page size in bytes (4 KiB on x86_64; 4, 16 or 64 KiB on aarch64 Linux, 16 KiB on Apple
+ * silicon): what runtime-allocated stacks are rounded to, and what runtime-core's StackPolicy sizes
+ * an M's stack with (Go's physPageSize).
+ */
+int jgort_os_page_size(size_t *out);
 
 int jgort_os_event_new(jgort_os_event **out);
 void jgort_os_event_signal(jgort_os_event *e);

@@ -1,13 +1,22 @@
 /*
- * os_posix.c: jgort_os.h for the POSIX family: Linux (glibc; built and tested here) and macOS
- * (written to the same POSIX calls, not built or run here: see README). pthreads, stacks mapped with
- * mmap, a pthread key destructor as the thread-exit hook. Where the two differ: Linux learns that a
- * thread ended from pthread_tryjoin_np and reads its stack with pthread_getattr_np; macOS has
- * neither, so its threads raise a flag as their last act and are joined once it is up.
+ * os_posix.c: jgort_os.h for the POSIX family: Linux (glibc; built and tested on x86_64, cross-compiled
+ * for aarch64 by check-linux-aarch64.sh) and macOS (written to Apple's documented calls, never
+ * compiled here: see README). pthreads, stacks mapped with mmap, a pthread key destructor as the
+ * thread-exit hook. Where the two differ (each difference is one #if below):
+ *   - ending:      Linux learns that a thread ended from pthread_tryjoin_np; macOS has no such call,
+ *                  so its threads raise a flag as their last act and are joined once it is up;
+ *   - stack:       pthread_getattr_np (Linux) / pthread_get_stackaddr_np + _stacksize_np (macOS);
+ *   - mmap flags:  MAP_STACK exists on Linux (a hint there) and not on macOS;
+ *   - probes:      Linux reads a thread's CPU time from its pthread CPU clock and its run state from
+ *                  /proc/self/task/<tid>/stat; macOS has neither a per-thread clock id nor /proc,
+ *                  and reads both with Mach's thread_info(THREAD_BASIC_INFO);
+ *   - strerror_r:  GNU's returns a char *, XSI's (macOS) an int.
  */
 #if defined(__linux__) || defined(__APPLE__)
 #if defined(__linux__)
-#define _GNU_SOURCE
+#define _GNU_SOURCE       /* pthread_getattr_np, pthread_tryjoin_np, dladdr, GNU strerror_r */
+#else
+#define _DARWIN_C_SOURCE  /* MAP_ANON, dladdr, the pthread_*_np calls: hidden by a strict POSIX level */
 #endif
 #include "jgort_os.h"
 
@@ -18,14 +27,26 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#if defined(__linux__)
 #include <fcntl.h>
 #include <stdio.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
-#include <unistd.h>
-#if defined(__APPLE__)
+#else
 #include <mach/mach.h>
+#endif
+
+/* MAP_STACK: Linux (a no-op hint there, as glibc passes it for its own stacks), the BSDs; not macOS. */
+#if defined(MAP_STACK)
+#define JGORT_MAP_STACK MAP_STACK
+#else
+#define JGORT_MAP_STACK 0
+#endif
+/* MAP_ANON is the BSD spelling; macOS before 10.11 has no MAP_ANONYMOUS. */
+#if !defined(MAP_ANONYMOUS) && defined(MAP_ANON)
+#define MAP_ANONYMOUS MAP_ANON
 #endif
 
 struct jgort_os_thread {
@@ -100,8 +121,41 @@ struct jgort_os_event {
     int set;
 };
 
-size_t jgort_os_page_size(void) {
-    return (size_t) sysconf(_SC_PAGESIZE);
+int jgort_os_page_size(size_t *out) {
+    long page = sysconf(_SC_PAGESIZE); /* Go reads the same from the auxv (AT_PAGESZ) on Linux */
+    if (page <= 0) return errno != 0 ? errno : EINVAL;
+    *out = (size_t) page;
+    return 0;
+}
+
+/*
+ * [guard page | stack of `size` bytes] for t, set on attr: a stack overflow hits the guard, not other
+ * memory. glibc adds no guard of its own to a stack it is given, and keeps its thread control block
+ * and static TLS at the top of it; macOS wants the address and size page-aligned, as they are.
+ */
+static int map_stack(jgort_os_thread *t, pthread_attr_t *attr, size_t size) {
+    size_t page;
+    int err = jgort_os_page_size(&page);
+    if (err != 0) return err;
+    size = (size + page - 1) / page * page;
+    size_t len = size + page;
+    void *map = stack_cache_get(len);
+    if (map == NULL) {
+        map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | JGORT_MAP_STACK, -1, 0);
+        if (map == MAP_FAILED) return errno;
+        if (mprotect(map, page, PROT_NONE) != 0) {
+            err = errno;
+            munmap(map, len);
+            return err;
+        }
+    }
+    if ((err = pthread_attr_setstack(attr, (char *) map + page, size)) != 0) {
+        stack_cache_put(map, len);
+        return err;
+    }
+    t->map = map;
+    t->map_len = len;
+    return 0;
 }
 
 int jgort_os_thread_start(jgort_os_thread **out, int runtime_stack, size_t size, void *(*fn)(void *), void *arg) {
@@ -114,32 +168,7 @@ int jgort_os_thread_start(jgort_os_thread **out, int runtime_stack, size_t size,
         return err;
     }
     if (runtime_stack) {
-        /* [guard page | stack of `size` bytes]: a stack overflow hits the guard, not other memory.
-         * glibc adds no guard of its own to a stack it is given, and keeps its thread control block
-         * and static TLS at the top of it. */
-        size_t page = jgort_os_page_size();
-        size = (size + page - 1) / page * page;
-        size_t len = size + page;
-        void *map = stack_cache_get(len);
-        if (map == NULL) {
-            map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-            if (map == MAP_FAILED) {
-                err = errno;
-                map = NULL;
-            } else if (mprotect(map, page, PROT_NONE) != 0) {
-                err = errno;
-                munmap(map, len);
-                map = NULL;
-            }
-        }
-        if (map != NULL) {
-            if ((err = pthread_attr_setstack(&attr, (char *) map + page, size)) != 0) {
-                stack_cache_put(map, len);
-            } else {
-                t->map = map;
-                t->map_len = len;
-            }
-        }
+        err = map_stack(t, &attr, size);
     } else if (size != 0) {
         err = pthread_attr_setstacksize(&attr, size);
     }
@@ -309,7 +338,15 @@ int jgort_os_thread_probe_state(const jgort_os_thread_probe *p) {
     thread_basic_info_data_t info;
     mach_msg_type_number_t n = THREAD_BASIC_INFO_COUNT;
     if (thread_info(p->thread, THREAD_BASIC_INFO, (thread_info_t) &info, &n) != KERN_SUCCESS) return JGORT_OS_THREAD_UNKNOWN;
-    return info.run_state == TH_STATE_RUNNING ? JGORT_OS_THREAD_RUNNABLE : JGORT_OS_THREAD_WAITING;
+    switch (info.run_state) {
+    case TH_STATE_RUNNING: /* on a core or ready for one: Linux's 'R' */
+        return JGORT_OS_THREAD_RUNNABLE;
+    case TH_STATE_WAITING:
+    case TH_STATE_UNINTERRUPTIBLE:
+        return JGORT_OS_THREAD_WAITING;
+    default: /* stopped, halted */
+        return JGORT_OS_THREAD_UNKNOWN;
+    }
 #else
     /* "tid (comm) S ...": the state letter follows the last ')' (comm may itself contain one). */
     char buf[512];

@@ -33,10 +33,11 @@ static unsigned __stdcall run_trampoline(void *p) {
     return 0;
 }
 
-size_t jgort_os_page_size(void) {
+int jgort_os_page_size(size_t *out) {
     SYSTEM_INFO si;
-    GetSystemInfo(&si);
-    return (size_t) si.dwPageSize;
+    GetSystemInfo(&si); /* cannot fail; dwPageSize, not the 64 KiB dwAllocationGranularity */
+    *out = (size_t) si.dwPageSize;
+    return 0;
 }
 
 int jgort_os_thread_start(jgort_os_thread **out, int runtime_stack, size_t size, void *(*fn)(void *), void *arg) {

@@ -23,6 +23,25 @@ public interface ThreadBackend {
     String unavailableReason();
 
     /**
+     * The error behind {@link #unavailableReason()}, if one was caught (the native loader's
+     * {@link UnsatisfiedLinkError}, say); the scheduler makes it the cause of the error it throws when
+     * this backend was asked for and is unavailable. {@code null} when there is none.
+     */
+    default Throwable unavailableCause() {
+        return null;
+    }
+
+    /**
+     * The OS page size in bytes as the backend's native side reads it ({@code sysconf(_SC_PAGESIZE)},
+     * {@code GetSystemInfo}; Go's {@code physPageSize}), which the scheduler sizes runtime-allocated
+     * stacks with; {@code 0} if the backend does not know it. The default is 0: the Java backend maps
+     * no stacks (the scheduler then assumes 4 KiB where it needs a value).
+     */
+    default long pageSize() {
+        return 0;
+    }
+
+    /**
      * Whether this backend can run an M on a stack the runtime allocated ({@link StackChoice.Kind#RUNTIME_ALLOCATED}).
      * A backend that cannot always gets {@link StackChoice.Kind#OS_PROVIDED}.
      */

@@ -33,6 +33,17 @@ public final class NativeBackend implements ThreadBackend {
     }
 
     @Override
+    public Throwable unavailableCause() {
+        return NativeLibrary.LOAD_CAUSE;
+    }
+
+    /** The OS page size libjgort reads ({@code sysconf(_SC_PAGESIZE)}, {@code GetSystemInfo}); 0 where it does not load. */
+    @Override
+    public long pageSize() {
+        return NativeLibrary.LOAD_ERROR == null ? NativeThreads.pageSize() : 0;
+    }
+
+    @Override
     public boolean supportsRuntimeAllocatedStacks() {
         return true;
     }

@@ -85,7 +85,7 @@ public final class NativeCallbacks {
 
     private static void requireLibrary() {
         String why = NativeLibrary.LOAD_ERROR;
-        if (why != null) throw new IllegalStateException("jgort native callbacks are not available: " + why);
+        if (why != null) throw new IllegalStateException("jgort native callbacks are not available: " + why, NativeLibrary.LOAD_CAUSE);
         Upcall.install();
     }
 

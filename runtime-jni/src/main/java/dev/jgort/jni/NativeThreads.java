@@ -36,6 +36,7 @@ final class NativeThreads {
 
     static native String errorText(int errno);
 
+    /** The OS page size in bytes ({@code jgort_os_page_size}); 0 if the OS would not say. */
     static native long pageSize();
 
     /** Makes {@code jgort_current_m()} on the calling (callback) thread return {@code mId}. */

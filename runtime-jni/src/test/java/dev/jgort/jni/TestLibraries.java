@@ -28,8 +28,9 @@ final class TestLibraries {
             Files.copy(in, src);
         }
         Path include = Path.of(System.getProperty("java.home"), "include");
+        String os = NativeLibrary.normalizeOs(System.getProperty("os.name", "")); // the JDK's include/<os> folder
         List<String> cmd = new ArrayList<>(List.of("gcc", "-O2", "-shared", "-fPIC", "-pthread",
-                "-I" + include, "-I" + include.resolve(NativeLibrary.OS.equals("mac") ? "darwin" : NativeLibrary.OS)));
+                "-I" + include, "-I" + include.resolve(os.equals("osx") ? "darwin" : os)));
         cmd.addAll(List.of("-o", lib.toString(), src.toString()));
         Process gcc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(gcc.getInputStream().readAllBytes());
