@@ -17,7 +17,9 @@ import java.util.concurrent.ThreadFactory;
  * }</pre>
  *
  * <p>The JVM must run with {@code --add-opens java.base/java.lang=ALL-UNNAMED} (or a jar manifest
- * entry {@code Add-Opens: java.base/java.lang}); {@link #start()} says so if it is missing.
+ * entry {@code Add-Opens: java.base/java.lang}) with runtime-core on the class path, or
+ * {@code --add-opens java.base/java.lang=dev.jgort.core} with it on the module path; {@link #start()}
+ * says which if it is missing.
  *
  * <p>Goroutines may start more goroutines with any JDK API: a virtual thread created inside a
  * goroutine ({@code Thread.ofVirtual()}, {@code Executors.newVirtualThreadPerTaskExecutor()}) is a

@@ -4,8 +4,16 @@ import java.util.function.LongUnaryOperator;
 
 /**
  * Callbacks into a runtime from threads it did not create: Go's {@code cgocallback} with
- * {@code needm} / {@code dropm}. A runtime of runtime-core implements this; runtime-jni's
- * {@code NativeCallbacks} uses it for {@code jgort_invoke}.
+ * {@code needm} / {@code dropm}. runtime-core gives one per runtime through
+ * {@link RuntimeProvider#extraMs}; runtime-jni's {@code NativeCallbacks} uses it for {@code jgort_invoke}.
+ *
+ * <p>Not for user code: a {@code dropm()} from the wrong thread corrupts the extra-M list. What keeps
+ * users out: on the module path, {@code dev.jgort.spi} is exported only to {@code dev.jgort.core} and
+ * {@code dev.jgort.jni}, so user modules can neither name this type nor call
+ * {@link RuntimeProvider#extraMs} (javac refuses; reflection throws {@code IllegalAccessException}). On the
+ * class path nothing can enforce that: every package is visible, and {@code RuntimeProvider.get().extraMs(rt)}
+ * still works; the runtime object itself does not implement this interface, so a cast of a
+ * {@code GoRuntime} is no longer enough, which keeps misuse deliberate rather than accidental.
  */
 public interface ExtraMs {
 

@@ -19,7 +19,17 @@ public interface RuntimeProvider {
     CurrentGoroutine current();
 
     /**
-     * The provider on the class path.
+     * The callback entry points of {@code rt} (runtime-jni's {@code NativeCallbacks} takes them), or
+     * {@code null} if {@code rt} is not one of this provider's runtimes or takes no callbacks. A runtime
+     * does not implement {@link ExtraMs} itself, so that a cast of a {@link GoRuntime} does not reach
+     * {@link ExtraMs#dropm()}; see {@link ExtraMs} for what the module system enforces on top.
+     */
+    default ExtraMs extraMs(GoRuntime rt) {
+        return null;
+    }
+
+    /**
+     * The provider on the class path (or, on the module path, the module that provides it: {@code dev.jgort.core}).
      *
      * @throws IllegalStateException if there is none
      */
@@ -37,7 +47,7 @@ public interface RuntimeProvider {
             Iterator<RuntimeProvider> it = ServiceLoader.load(RuntimeProvider.class, RuntimeProvider.class.getClassLoader())
                     .iterator();
             if (!it.hasNext()) {
-                throw new IllegalStateException("no jgort runtime on the class path: add the artifact "
+                throw new IllegalStateException("no jgort runtime on the class path or module path: add the artifact "
                         + "dev.jgort:runtime-core next to dev.jgort:runtime-api");
             }
             return it.next();

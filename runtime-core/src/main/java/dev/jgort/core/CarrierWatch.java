@@ -52,7 +52,7 @@ final class CarrierWatch {
     static CarrierWatch choose(String setting) {
         if (setting.equals(HEURISTIC)) return new CarrierWatch(null, HEURISTIC);
         CarrierStates found = null;
-        String why = "no provider of dev.jgort.spi.CarrierStates on the class path (add dev.jgort:runtime-jni)";
+        String why = "no provider of dev.jgort.spi.CarrierStates on the class or module path (add dev.jgort:runtime-jni)";
         for (CarrierStates s : ServiceLoader.load(CarrierStates.class, CarrierWatch.class.getClassLoader())) {
             String reason = s.unavailableReason();
             if (reason == null) {

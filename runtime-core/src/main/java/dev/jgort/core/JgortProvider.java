@@ -3,6 +3,7 @@ package dev.jgort.core;
 import dev.jgort.api.GoRuntime;
 import dev.jgort.api.RuntimeConfig;
 import dev.jgort.spi.CurrentGoroutine;
+import dev.jgort.spi.ExtraMs;
 import dev.jgort.spi.RuntimeProvider;
 
 import java.util.concurrent.Executor;
@@ -19,6 +20,11 @@ public final class JgortProvider implements RuntimeProvider {
     @Override
     public CurrentGoroutine current() {
         return currentG();
+    }
+
+    @Override
+    public ExtraMs extraMs(GoRuntime rt) {
+        return rt instanceof JgortRuntime r ? r.extraMs : null;
     }
 
     /** The G of the calling virtual thread, or null if the caller is not a goroutine. */

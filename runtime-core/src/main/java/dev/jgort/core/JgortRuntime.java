@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
+import java.util.function.LongUnaryOperator;
 
 /** The {@link GoRuntime} of runtime-core: the public face of one {@link Sched}. */
-final class JgortRuntime implements GoRuntime, ExtraMs {
+final class JgortRuntime implements GoRuntime {
     private static final long CLOSE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long M_EXIT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long REAP_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
@@ -32,6 +33,11 @@ final class JgortRuntime implements GoRuntime, ExtraMs {
     private volatile boolean closed;
     /** Serializes closers: a second close() waits for the first. */
     private final Object closeLock = new Object();
+    /**
+     * This runtime's callback entry points, handed out only by {@link JgortProvider#extraMs} (an SPI
+     * route), not by implementing {@link ExtraMs} here: see {@link ExtraMs} for why.
+     */
+    final ExtraMs extraMs = new Callbacks();
 
     JgortRuntime(RuntimeConfig config, ThreadBackend backend) {
         this.config = Objects.requireNonNull(config, "config");
@@ -256,24 +262,32 @@ final class JgortRuntime implements GoRuntime, ExtraMs {
         }
     }
 
-    @Override
-    public long callback(java.util.function.LongUnaryOperator fn, long arg) {
-        return sched.callbacks.cgocallback(fn, arg);
-    }
+    /** {@link ExtraMs} for this runtime: Go's {@code cgocallback}, {@code needm} and {@code dropm} in {@link CgoCallbacks}. */
+    private final class Callbacks implements ExtraMs {
+        @Override
+        public long callback(LongUnaryOperator fn, long arg) {
+            return sched.callbacks.cgocallback(fn, arg);
+        }
 
-    @Override
-    public long bindCurrentThread() {
-        return sched.callbacks.bindCurrentThread();
-    }
+        @Override
+        public long bindCurrentThread() {
+            return sched.callbacks.bindCurrentThread();
+        }
 
-    @Override
-    public void dropm() {
-        sched.callbacks.dropmCurrent();
-    }
+        @Override
+        public void dropm() {
+            sched.callbacks.dropmCurrent();
+        }
 
-    @Override
-    public long currentMId() {
-        return sched.currentMId();
+        @Override
+        public long currentMId() {
+            return sched.currentMId();
+        }
+
+        @Override
+        public String toString() {
+            return "extra Ms of " + JgortRuntime.this;
+        }
     }
 
     @Override

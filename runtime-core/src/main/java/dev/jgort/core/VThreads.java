@@ -11,13 +11,19 @@ import java.util.concurrent.Executor;
  * running its own code or in the middle of parking or yielding.
  *
  * <p>All of it lives in {@code java.lang}, reached through {@link MethodHandles#privateLookupIn}, which
- * needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}. Without it {@link #check()} fails with a
- * message naming the flag.
+ * needs {@code java.lang} opened to this code: {@code --add-opens java.base/java.lang=ALL-UNNAMED} on
+ * the class path, {@code --add-opens java.base/java.lang=dev.jgort.core} on the module path. Without
+ * it {@link #check()} fails with a message naming the flag for the way this runtime was loaded.
  */
 final class VThreads {
     private VThreads() {}
 
-    static final String ADD_OPENS = "--add-opens java.base/java.lang=ALL-UNNAMED";
+    /** Whether runtime-core was loaded as the named module {@code dev.jgort.core} (from the module path). */
+    static final boolean NAMED_MODULE = VThreads.class.getModule().isNamed();
+
+    /** The flag that opens {@code java.lang} to this code, as it was loaded. */
+    static final String ADD_OPENS = "--add-opens java.base/java.lang="
+            + (NAMED_MODULE ? VThreads.class.getModule().getName() : "ALL-UNNAMED");
 
     private static final MethodHandle NEW_VTHREAD;     // ThreadBuilders.newVirtualThread(Executor, String, int, Runnable)
     // Field getters adapted to (Thread) and (Runnable) receivers and called with invokeExact: the JIT
@@ -91,8 +97,10 @@ final class VThreads {
         if (FAILURE == null) return;
         if (FAILURE instanceof IllegalAccessException || FAILURE instanceof IllegalAccessError
                 || FAILURE instanceof SecurityException) {
+            // A manifest's Add-Opens opens to the class path only (and only for java -jar): no help to a module.
             throw new IllegalStateException("jgort cannot reach java.lang.VirtualThread: start the JVM with "
-                    + ADD_OPENS + " (or run a jar whose manifest has 'Add-Opens: java.base/java.lang')", FAILURE);
+                    + ADD_OPENS + (NAMED_MODULE ? "" : " (or run a jar whose manifest has 'Add-Opens: java.base/java.lang')"),
+                    FAILURE);
         }
         throw new IllegalStateException("jgort cannot use this JDK's virtual threads (it needs JDK 25 and "
                 + ADD_OPENS + "): " + FAILURE, FAILURE);

@@ -8,6 +8,10 @@ import dev.jgort.spi.CarrierStates;
  * JVMTI (a JVMTI environment would slow every virtual-thread switch for the life of the JVM).
  * Used by both backends: the Java backend loads libjgort for this alone.
  */
+// Public, in the exported package, because ServiceLoader needs a public provider on the class path;
+// its SPI supertype is exported only to dev.jgort.core, which is the point (javac's "exports" lint
+// says module-path users cannot see it).
+@SuppressWarnings("exports")
 public final class HotSpotCarrierStates implements CarrierStates {
 
     public HotSpotCarrierStates() {}

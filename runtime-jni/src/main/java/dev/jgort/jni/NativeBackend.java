@@ -18,6 +18,10 @@ import dev.jgort.spi.TlsSlot;
  * the M's {@code mstart}, detaches and ends. Its stack is unmapped by the scheduler's next free-M
  * sweep after the thread has ended ({@link #reap}, {@code pthread_tryjoin_np} on Linux).
  */
+// Public, in the exported package, because ServiceLoader needs a public provider on the class path;
+// its SPI supertype is exported only to dev.jgort.core, which is the point (javac's "exports" lint
+// says module-path users cannot see it).
+@SuppressWarnings("exports")
 public final class NativeBackend implements ThreadBackend {
 
     public NativeBackend() {}

@@ -2,6 +2,7 @@ package dev.jgort.jni;
 
 import dev.jgort.api.GoRuntime;
 import dev.jgort.spi.ExtraMs;
+import dev.jgort.spi.RuntimeProvider;
 import dev.jgort.spi.RuntimeStoppedException;
 
 import java.lang.foreign.Arena;
@@ -69,12 +70,27 @@ public final class NativeCallbacks {
      * @throws IllegalStateException    if libjgort is not available here (the message says why)
      */
     public static NativeCallbacks of(GoRuntime rt) {
-        Objects.requireNonNull(rt, "runtime");
-        if (!(rt instanceof ExtraMs extra)) {
+        ExtraMs extra = extraMs(rt);
+        if (extra == null) {
             throw new IllegalArgumentException(rt + " cannot take callbacks from native threads: it is not a jgort runtime-core runtime");
         }
         requireLibrary();
         return new NativeCallbacks(extra);
+    }
+
+    /**
+     * {@code rt}'s callback entry points, from the runtime provider (an SPI route: the runtime object
+     * does not implement {@link ExtraMs}), or null if {@code rt} is not the provider's.
+     */
+    static ExtraMs extraMs(GoRuntime rt) {
+        Objects.requireNonNull(rt, "runtime");
+        RuntimeProvider provider;
+        try {
+            provider = RuntimeProvider.get();
+        } catch (IllegalStateException noProvider) { // a GoRuntime of the user's own, without runtime-core
+            return null;
+        }
+        return provider.extraMs(rt);
     }
 
     /** The address of {@code jgort_invoke}, to hand to native code (as a function pointer). */

@@ -34,6 +34,10 @@ final class NativeLibrary {
     /** Where a jar's library is extracted to instead of the temporary directory. */
     static final String WORKDIR_PROPERTY = "jgort.native.workdir";
 
+    /** The flag that lets this code load libraries: this module's name on the module path, else ALL-UNNAMED. */
+    static final String ENABLE_NATIVE_ACCESS = "--enable-native-access="
+            + (NativeLibrary.class.getModule().isNamed() ? NativeLibrary.class.getModule().getName() : "ALL-UNNAMED");
+
     /** This platform's classifier, e.g. {@code linux-x86_64}. */
     static final String CLASSIFIER = classifier(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
     static final String FILE_NAME = System.mapLibraryName("jgort");
@@ -117,13 +121,30 @@ final class NativeLibrary {
         return "<version>";
     }
 
+    /**
+     * What to do when the resource is missing. On the module path a classifier jar is an automatic module
+     * that nothing requires, so it is resolved only if named ({@code --add-modules}), as with Netty's.
+     */
+    static String missingMessage(boolean modulePath) {
+        String add = "add " + artifact(CLASSIFIER) + " (or " + artifact("all-platforms") + ")";
+        return modulePath
+                ? "no libjgort for " + CLASSIFIER + " in the modules of the boot layer (resource " + RESOURCE
+                        + " not found): " + add + " to the module path and resolve it with --add-modules "
+                        + nativeModule(CLASSIFIER) + " (or dev.jgort.jni.all)"
+                : "no libjgort for " + CLASSIFIER + " on the class path (resource " + RESOURCE + " not found): " + add;
+    }
+
+    /** The automatic module name of a classifier jar: {@code dev.jgort.jni.linux.x86_64} for {@code linux-x86_64}. */
+    static String nativeModule(String classifier) {
+        return "dev.jgort.jni." + classifier.replace('-', '.');
+    }
+
     @SuppressWarnings("restricted") // System.load: the JVM runs with --enable-native-access (see the error below)
     private static Failure load() {
         ClassLoader loader = NativeLibrary.class.getClassLoader();
         URL url = loader == null ? ClassLoader.getSystemResource(RESOURCE) : loader.getResource(RESOURCE);
         if (url == null) {
-            return new Failure("no libjgort for " + CLASSIFIER + " on the class path (resource " + RESOURCE
-                    + " not found): add " + artifact(CLASSIFIER) + " (or " + artifact("all-platforms") + ")", null);
+            return new Failure(missingMessage(NativeLibrary.class.getModule().isNamed()), null);
         }
         Path file;
         boolean extracted = !"file".equals(url.getProtocol());
@@ -141,7 +162,7 @@ final class NativeLibrary {
         } catch (UnsatisfiedLinkError | SecurityException | IllegalCallerException e) {
             return new Failure("cannot load libjgort for " + CLASSIFIER + " from " + url
                     + (extracted ? " (extracted to " + file + ")" : "") + ": " + e
-                    + (e instanceof IllegalCallerException ? " (run the JVM with --enable-native-access=ALL-UNNAMED)" : ""), e);
+                    + (e instanceof IllegalCallerException ? " (run the JVM with " + ENABLE_NATIVE_ACCESS + ")" : ""), e);
         } finally {
             if (extracted) discard(file);
         }

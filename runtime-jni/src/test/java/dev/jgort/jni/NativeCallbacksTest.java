@@ -136,7 +136,7 @@ class NativeCallbacksTest {
             Set<Long> ms = ConcurrentHashMap.newKeySet();
             long id = cb.register(x -> {
                 javaThreads.add(Thread.currentThread());
-                ms.add(((dev.jgort.spi.ExtraMs) rt).currentMId());
+                ms.add(NativeCallbacks.extraMs(rt).currentMId());
                 return 1;
             });
             Run r = run(id, 1, 1_000, 0);
@@ -184,7 +184,7 @@ class NativeCallbacksTest {
             NativeCallbacks cb = NativeCallbacks.of(rt);
             Set<String> seen = ConcurrentHashMap.newKeySet();
             long id = cb.register(x -> {
-                seen.add(NativeThreads.currentM() + "/" + ((dev.jgort.spi.ExtraMs) rt).currentMId());
+                seen.add(NativeThreads.currentM() + "/" + NativeCallbacks.extraMs(rt).currentMId());
                 if (x == 0) throw new IllegalStateException("first callback fails on purpose (expected in the test log)");
                 return 1;
             });

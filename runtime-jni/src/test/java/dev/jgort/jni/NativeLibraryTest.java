@@ -59,4 +59,17 @@ class NativeLibraryTest {
         assertTrue(NativeLibrary.artifact("linux-aarch_64").matches("dev\\.jgort:runtime-jni:\\d[^:]*:jar:linux-aarch_64"),
                 "the build writes the version the message names: " + NativeLibrary.artifact("linux-aarch_64"));
     }
+
+    /** The message names the artifact, and on the module path also the --add-modules that resolves it. */
+    @Test
+    void aMissingLibraryNamesTheArtifactAndOnTheModulePathTheModuleToAdd() {
+        String cp = NativeLibrary.missingMessage(false);
+        assertTrue(cp.contains("dev.jgort:runtime-jni:") && cp.contains(":jar:" + NativeLibrary.CLASSIFIER)
+                && cp.contains("on the class path") && !cp.contains("--add-modules"), cp);
+        String mp = NativeLibrary.missingMessage(true);
+        assertTrue(mp.contains(":jar:" + NativeLibrary.CLASSIFIER)
+                && mp.contains("--add-modules " + NativeLibrary.nativeModule(NativeLibrary.CLASSIFIER)), mp);
+        assertEquals("dev.jgort.jni.linux.x86_64", NativeLibrary.nativeModule("linux-x86_64"));
+        assertEquals("dev.jgort.jni.osx.aarch_64", NativeLibrary.nativeModule("osx-aarch_64"));
+    }
 }
