@@ -4,8 +4,10 @@ package dev.jgort.api;
  * Thrown by {@link GoRuntime#close()} when every remaining goroutine is parked with nothing that can
  * wake it: Go's {@code fatal error: all goroutines are asleep - deadlock!}.
  *
- * <p>Unlike Go, jgort does not kill the process: the goroutines stay parked, and the caller may still
- * call {@link GoRuntime#shutdownNow()} to interrupt them.
+ * <p>Unlike Go, jgort does not kill the process. {@code close()} throws it after capturing the report,
+ * interrupting the stuck goroutines and stopping the runtime's threads (see {@link GoRuntime#close()}).
+ * With continuous detection ({@link RuntimeConfig#withDeadlockDetection}) it is handed to a handler
+ * instead, and the goroutines stay as they are.
  */
 public class DeadlockException extends IllegalStateException {
     private static final long serialVersionUID = 1L;

@@ -107,8 +107,18 @@ public interface GoRuntime extends AutoCloseable {
      * Stops accepting new goroutines from outside the runtime, waits until every goroutine has ended
      * (goroutines may still start goroutines meanwhile), then stops the Ms.
      *
-     * @throws DeadlockException if every remaining goroutine stays asleep with nothing to wake it for
-     *                           the configured grace period; the runtime then stays open
+     * <p>When it throws, the runtime is still closed and nothing of it is left running: the failure
+     * (the deadlock report, or the fatal error) is captured first, then every remaining goroutine is
+     * interrupted as by {@link #shutdownNow()} and waited for (up to 5 s), the Ms are stopped, and
+     * only then is the exception thrown. A goroutine that ignores its interrupt and parks again is
+     * left parked and named in an exception {@linkplain Throwable#getSuppressed() suppressed} by the
+     * thrown one.
+     *
+     * @throws DeadlockException    if every remaining goroutine stays asleep with nothing to wake it,
+     *                              with no goroutine running in between, for the configured grace period
+     *                              ({@link RuntimeConfig#withDeadlockGrace}); its report shows them as
+     *                              they were stuck
+     * @throws IllegalStateException if the runtime was stopped by a fatal error (the cause)
      */
     @Override
     void close();

@@ -3,6 +3,7 @@ package dev.jgort.api;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * An immutable runtime configuration. Start from {@link #defaults()} (which reads the environment
@@ -26,7 +27,7 @@ public final class RuntimeConfig {
     public static final int MAX_PROCS_LIMIT = 1024;
     /** Go's default {@code maxmcount}. */
     public static final int DEFAULT_MAX_THREADS = 10_000;
-    /** How long {@code close()} waits with every goroutine asleep before it reports a deadlock. */
+    /** How long every goroutine must be asleep, with none running in between, before a deadlock is reported. */
     public static final Duration DEFAULT_DEADLOCK_GRACE = Duration.ofSeconds(1);
     /** How long an idle M with nothing to do waits before it exits. */
     public static final Duration DEFAULT_IDLE_THREAD_TIMEOUT = Duration.ofSeconds(10);
@@ -42,10 +43,13 @@ public final class RuntimeConfig {
     private final Duration idleThreadTimeout;
     private final int maxOversubscription;
     private final String nativeCallWatch;
+    /** Continuous deadlock detection's handler; null when it is off. */
+    private final Consumer<? super DeadlockException> deadlockHandler;
 
     private RuntimeConfig(int maxProcs, String backend, long schedTraceMillis, boolean schedDetail,
                           int maxThreads, Duration deadlockGrace, Duration idleThreadTimeout,
-                          int maxOversubscription, String nativeCallWatch) {
+                          int maxOversubscription, String nativeCallWatch,
+                          Consumer<? super DeadlockException> deadlockHandler) {
         this.maxProcs = maxProcs;
         this.backend = backend;
         this.schedTraceMillis = schedTraceMillis;
@@ -55,6 +59,7 @@ public final class RuntimeConfig {
         this.idleThreadTimeout = idleThreadTimeout;
         this.maxOversubscription = maxOversubscription;
         this.nativeCallWatch = nativeCallWatch;
+        this.deadlockHandler = deadlockHandler;
     }
 
     /**
@@ -73,7 +78,7 @@ public final class RuntimeConfig {
      */
     public static RuntimeConfig fromEnvironment(Map<String, String> env, Map<?, ?> properties) {
         RuntimeConfig c = new RuntimeConfig(Runtime.getRuntime().availableProcessors(), "auto", 0, false,
-                DEFAULT_MAX_THREADS, DEFAULT_DEADLOCK_GRACE, DEFAULT_IDLE_THREAD_TIMEOUT, DEFAULT_MAX_OVERSUBSCRIPTION, "auto");
+                DEFAULT_MAX_THREADS, DEFAULT_DEADLOCK_GRACE, DEFAULT_IDLE_THREAD_TIMEOUT, DEFAULT_MAX_OVERSUBSCRIPTION, "auto", null);
         c = c.withMaxProcs(Math.min(c.maxProcs, MAX_PROCS_LIMIT));
         c = applyMaxProcs(c, "environment variable GOMAXPROCS", env.get("GOMAXPROCS"));
         c = applyMaxProcs(c, "system property jgort.maxprocs", stringOrNull(properties.get("jgort.maxprocs")));
@@ -164,7 +169,7 @@ public final class RuntimeConfig {
             throw new IllegalArgumentException("maxProcs " + n + " is out of range: use 1.." + MAX_PROCS_LIMIT);
         }
         return new RuntimeConfig(n, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
-                idleThreadTimeout, maxOversubscription, nativeCallWatch);
+                idleThreadTimeout, maxOversubscription, nativeCallWatch, deadlockHandler);
     }
 
     /**
@@ -177,7 +182,7 @@ public final class RuntimeConfig {
             throw new IllegalArgumentException("backend \"" + name + "\" is unknown: use \"auto\", \"java\" or \"native\"");
         }
         return new RuntimeConfig(maxProcs, name, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
-                idleThreadTimeout, maxOversubscription, nativeCallWatch);
+                idleThreadTimeout, maxOversubscription, nativeCallWatch, deadlockHandler);
     }
 
     /**
@@ -189,7 +194,7 @@ public final class RuntimeConfig {
             throw new IllegalArgumentException("schedtrace period " + millis + " ms is negative: use 0 (off) or more");
         }
         return new RuntimeConfig(maxProcs, backend, millis, detail, maxThreads, deadlockGrace,
-                idleThreadTimeout, maxOversubscription, nativeCallWatch);
+                idleThreadTimeout, maxOversubscription, nativeCallWatch, deadlockHandler);
     }
 
     /** Go's {@code debug.SetMaxThreads}: the most Ms the runtime may create ({@code maxmcount}). */
@@ -199,18 +204,47 @@ public final class RuntimeConfig {
                     + DEFAULT_MAX_THREADS + ")");
         }
         return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, n, deadlockGrace,
-                idleThreadTimeout, maxOversubscription, nativeCallWatch);
+                idleThreadTimeout, maxOversubscription, nativeCallWatch, deadlockHandler);
     }
 
-    /** How long {@code close()} must see every goroutine asleep before it reports a deadlock. */
+    /**
+     * How long {@code close()} (and continuous detection, {@link #withDeadlockDetection}) must see every
+     * goroutine asleep, with no goroutine running or created in between, before it reports a deadlock.
+     */
     public RuntimeConfig withDeadlockGrace(Duration grace) {
         Objects.requireNonNull(grace, "grace");
         if (grace.isNegative()) {
             throw new IllegalArgumentException("deadlock grace " + grace + " is negative");
         }
         return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, grace,
-                idleThreadTimeout, maxOversubscription, nativeCallWatch);
+                idleThreadTimeout, maxOversubscription, nativeCallWatch, deadlockHandler);
     }
+
+    /**
+     * Continuous deadlock detection (off by default), Go's {@code checkdead} without the crash: when
+     * every goroutine has been asleep for the grace period ({@link #withDeadlockGrace}) with none
+     * running in between, {@code handler} gets the report once (on a thread of its own; the
+     * goroutines are left as they are, the JVM lives on); it gets the next one only after some
+     * goroutine ran again. {@link #LOG_DEADLOCK} writes a {@link System.Logger} warning with the
+     * report. {@code null} turns it off. {@code close()} checks for deadlocks either way.
+     */
+    public RuntimeConfig withDeadlockDetection(Consumer<? super DeadlockException> handler) {
+        return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
+                idleThreadTimeout, maxOversubscription, nativeCallWatch, handler);
+    }
+
+    /** The handler of {@link #withDeadlockDetection}: a warning through {@code System.getLogger("dev.jgort")}. */
+    public static final Consumer<DeadlockException> LOG_DEADLOCK = new Consumer<>() {
+        @Override
+        public void accept(DeadlockException e) {
+            System.getLogger("dev.jgort").log(System.Logger.Level.WARNING, "jgort: " + e.getMessage());
+        }
+
+        @Override
+        public String toString() {
+            return "LOG_DEADLOCK";
+        }
+    };
 
     /** How long an idle M waits for work before it exits (its record goes through the free-M list). */
     public RuntimeConfig withIdleThreadTimeout(Duration timeout) {
@@ -219,7 +253,7 @@ public final class RuntimeConfig {
             throw new IllegalArgumentException("idle thread timeout " + timeout + " must be positive");
         }
         return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
-                timeout, maxOversubscription, nativeCallWatch);
+                timeout, maxOversubscription, nativeCallWatch, deadlockHandler);
     }
 
     /**
@@ -234,7 +268,7 @@ public final class RuntimeConfig {
     public RuntimeConfig withMaxOversubscription(int n) {
         if (n < 0) throw new IllegalArgumentException("maxOversubscription " + n + " is negative: use 0 (off) or more");
         return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
-                idleThreadTimeout, n, nativeCallWatch);
+                idleThreadTimeout, n, nativeCallWatch, deadlockHandler);
     }
 
     /**
@@ -257,7 +291,7 @@ public final class RuntimeConfig {
                     + "\" is unknown: use \"auto\", \"threadstate\" or \"heuristic\"");
         }
         return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
-                idleThreadTimeout, maxOversubscription, watch);
+                idleThreadTimeout, maxOversubscription, watch, deadlockHandler);
     }
 
     public int maxProcs() { return maxProcs; }
@@ -269,12 +303,14 @@ public final class RuntimeConfig {
     public int maxThreads() { return maxThreads; }
     public Duration deadlockGrace() { return deadlockGrace; }
     public Duration idleThreadTimeout() { return idleThreadTimeout; }
+    /** Continuous deadlock detection's handler, or null when it is off (the default). */
+    public Consumer<? super DeadlockException> deadlockHandler() { return deadlockHandler; }
 
     @Override
     public String toString() {
         return "RuntimeConfig[maxProcs=" + maxProcs + ", backend=" + backend + ", schedtrace=" + schedTraceMillis
                 + ", scheddetail=" + schedDetail + ", maxThreads=" + maxThreads + ", deadlockGrace=" + deadlockGrace
                 + ", idleThreadTimeout=" + idleThreadTimeout + ", maxOversubscription=" + maxOversubscription
-                + ", nativeCallWatch=" + nativeCallWatch + "]";
+                + ", nativeCallWatch=" + nativeCallWatch + (deadlockHandler == null ? "" : ", deadlockDetection=" + deadlockHandler) + "]";
     }
 }

@@ -1,8 +1,11 @@
 package dev.jgort.api;
 
 /**
- * A snapshot of a runtime's scheduler, read without stopping it: the fields are each exact at the
- * moment they were read, but not necessarily at the same moment.
+ * A snapshot of a runtime's scheduler, read without stopping it but under the scheduler's lock, as
+ * Go's {@code schedtrace} reads: what that lock guards ({@code threads}, {@code idleThreads},
+ * {@code idleProcs}, {@code globalRunqueue}, {@code threadsCreated}, {@code threadsExited},
+ * {@code extraThreads}) is one consistent snapshot; the other fields are each exact at the moment they
+ * were read, but not necessarily at the same moment.
  *
  * @param maxProcs           GOMAXPROCS: the number of Ps
  * @param numGoroutine       goroutines that have started and not yet ended ({@code runtime.NumGoroutine})
@@ -16,8 +19,10 @@ package dev.jgort.api;
  * @param steals             successful steals ({@code runqsteal} that took at least one G)
  * @param stolenGoroutines   goroutines moved by those steals
  * @param mWakeups           Ms woken from the idle list or started by {@code startm}
- * @param threadsCreated     Ms ever created ({@code newm})
- * @param threadsExited      Ms that exited ({@code mexit}), idle too long or taking a locked goroutine's thread
+ * @param threadsCreated     Ms whose thread was started ({@code newm}); the extra Ms of callbacks from
+ *                           native threads are not counted here, nor in {@code threads}
+ * @param threadsExited      Ms that exited ({@code mexit}), idle too long or taking a locked goroutine's
+ *                           thread; {@code threads == threadsCreated - threadsExited} in every snapshot
  * @param backend            the thread backend in use ({@code "java"}, {@code "native"})
  * @param stackPolicy        the M stack policy in force, as {@code allocm} chose it
  * @param syscallRetakes     Ps that sysmon took from goroutines in {@code Go.syscall} ({@code retake})
@@ -28,7 +33,9 @@ package dev.jgort.api;
  * @param nativeCallRetakes  Ps that sysmon took from goroutines whose carrier sat in a native call made
  *                           without {@code Go.syscall} for a whole tick (seen by the native-call watch)
  * @param nativeCallWatch    how sysmon sees native calls: {@code "hotspot"} (the VM's thread state) or
- *                           {@code "heuristic"} (see {@code RuntimeConfig.withNativeCallWatch})
+ *                           {@code "heuristic"} (see {@code RuntimeConfig.withNativeCallWatch}) * @param extraThreads       extra Ms made for callbacks from threads the runtime did not create (Go's
+ *                           {@code needm}/{@code oneNewExtraM}); they are reused, never exit, and are not
+ *                           in {@code threads}
  */
 public record RuntimeStats(
         int maxProcs,
@@ -51,7 +58,8 @@ public record RuntimeStats(
         long stolenProcs,
         int oversubscribed,
         long nativeCallRetakes,
-        String nativeCallWatch) {
+        String nativeCallWatch,
+        long extraThreads) {
 
     /** Copies the array so the snapshot stays immutable. */
     public RuntimeStats {

@@ -1,6 +1,5 @@
 package dev.jgort.core;
 
-import dev.jgort.api.DeadlockException;
 import dev.jgort.api.GoRuntime;
 import dev.jgort.api.Goroutine;
 import dev.jgort.api.RuntimeConfig;
@@ -174,17 +173,17 @@ final class JgortRuntime implements GoRuntime {
         }
         closed = true;
         synchronized (closeLock) {
-            awaitGoroutines();
+            RuntimeException failure = awaitGoroutines();
             sched.stopIdleMs();
             awaitMExit();
+            if (failure != null) throw failure;
         }
     }
 
     @Override
     public void shutdownNow() {
         closed = true;
-        sched.interruptAll = true;
-        sched.forEachG(gp -> gp.thread.interrupt());
+        interruptAll();
         for (M mp : sched.allmSnapshot()) {
             G gp = mp.curg;
             if (gp != null) gp.thread.interrupt();
@@ -195,44 +194,66 @@ final class JgortRuntime implements GoRuntime {
     /**
      * Waits until every goroutine has ended. Goroutine exits unpark us; the timed park bounds how
      * late we notice a deadlock or a fatal error.
+     *
+     * <p>On a deadlock or a fatal error the failure is captured first (the deadlock report shows the
+     * goroutines as they were stuck), then every goroutine is interrupted, as {@code shutdownNow} does,
+     * and waited for (bounded): the failure is returned to be thrown once the Ms have stopped too, so
+     * that a caller whose {@code close()} throws (try-with-resources keeps no handle) is left with
+     * nothing running. A goroutine still there after the bound (it ignored its interrupt) is named in
+     * a suppressed exception.
+     *
+     * @return null once every goroutine has ended, else the deadlock or fatal error to throw
      */
-    private void awaitGoroutines() {
-        long grace = config.deadlockGrace().toNanos();
-        long asleepSince = 0;
-        boolean asleep = false, interrupted = false;
+    private RuntimeException awaitGoroutines() {
+        Deadlock deadlock = new Deadlock(sched, config.deadlockGrace().toNanos());
+        boolean interrupted = false;
+        RuntimeException failure = null;
         sched.closeWaiter = Thread.currentThread();
         sched.closing = true;
         try {
-            while (sched.numGoroutine() > 0) {
+            while (sched.numGoroutine() > 0 && failure == null) {
                 RuntimeException f = sched.fatal;
                 if (f != null) {
-                    throw new IllegalStateException("jgort runtime stopped by a fatal error with "
+                    failure = new IllegalStateException("jgort runtime stopped by a fatal error with "
                             + sched.numGoroutine() + " goroutines left: " + f.getMessage(), f);
-                }
-                long now = System.nanoTime();
-                if (Deadlock.allAsleep(sched)) {
-                    if (!asleep) {
-                        asleep = true;
-                        asleepSince = now;
-                    } else if (now - asleepSince >= grace) {
-                        int n = sched.numGoroutine();
-                        throw new DeadlockException(n, Deadlock.report(sched));
-                    }
+                } else if (deadlock.look(System.nanoTime())) {
+                    failure = Deadlock.exception(sched);
                 } else {
-                    asleep = false;
-                }
-                LockSupport.parkNanos(this, CLOSE_POLL_NANOS);
-                if (Thread.interrupted() && !interrupted) {
-                    // Like ExecutorService.close(): an interrupted closer stops everything, still waits.
-                    interrupted = true;
-                    sched.interruptAll = true;
-                    sched.forEachG(gp -> gp.thread.interrupt());
+                    LockSupport.parkNanos(this, CLOSE_POLL_NANOS);
+                    if (Thread.interrupted() && !interrupted) {
+                        // Like ExecutorService.close(): an interrupted closer stops everything, still waits.
+                        interrupted = true;
+                        interruptAll();
+                    }
                 }
             }
+            if (failure != null) stopStranded(failure);
+            return failure;
         } finally {
             sched.closeWaiter = null;
             if (interrupted) Thread.currentThread().interrupt();
         }
+    }
+
+    /** Interrupts every goroutine and waits (bounded) until all have ended; who would not is told in {@code failure}. */
+    private void stopStranded(RuntimeException failure) {
+        interruptAll();
+        long deadline = System.nanoTime() + M_EXIT_WAIT_NANOS;
+        while (sched.numGoroutine() > 0 && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(this, CLOSE_POLL_NANOS);
+        }
+        int left = sched.numGoroutine();
+        if (left > 0) {
+            failure.addSuppressed(new IllegalStateException(left + " goroutine(s) did not end within "
+                    + TimeUnit.NANOSECONDS.toSeconds(M_EXIT_WAIT_NANOS) + " s of being interrupted (they ignore"
+                    + " interrupts) and stay parked:\n" + Deadlock.report(sched)));
+        }
+    }
+
+    /** Interrupts every goroutine's thread, and (through {@code interruptAll}) every goroutine that runs from now on. */
+    private void interruptAll() {
+        sched.interruptAll = true;
+        sched.forEachG(gp -> gp.thread.interrupt());
     }
 
     private int liveMs() {

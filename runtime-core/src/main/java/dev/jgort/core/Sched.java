@@ -72,7 +72,8 @@ final class Sched implements LocalRunQueue.Overflow {
     int nmidle;                      // lock
     int nmidlelocked;                // lock: locked Ms waiting for their G
     private long mnext;              // lock: the next M id; also the number of Ms ever made
-    private long nmfreed;            // lock: Ms that exited
+    private long nmfreed;            // lock: Ms that exited or whose thread could not be started
+    private long nmexited;           // lock: Ms that exited (mexit)
     private long nmextra;            // lock: extra Ms made (for callbacks; not counted by mcount/maxmcount)
     private M freem;                 // lock: exited Ms whose records wait for the thread to end
     private P pidle;                 // lock: idle Ps, linked by link
@@ -112,7 +113,6 @@ final class Sched implements LocalRunQueue.Overflow {
     final LongAdder steals = new LongAdder();
     final LongAdder stolen = new LongAdder();
     final LongAdder mwakeups = new LongAdder();
-    final LongAdder threadsExited = new LongAdder();
     /** Ms running a goroutine without a P because sysmon took it (blocked carrier or CPU hog). */
     final AtomicInteger oversubscribed = new AtomicInteger();
     /** Ps taken from stuck Ms (blocked in native code or parked while pinned, or CPU hogs). */
@@ -1323,11 +1323,11 @@ final class Sched implements LocalRunQueue.Overflow {
             mp.freelink = freem;
             freem = mp;
             nmfreed++;
+            nmexited++;
         } finally {
             lock.unlock();
         }
         if (mp.p != null) handoffp(releasep(mp)); // its goroutines must not be stranded
-        threadsExited.increment();
         Thread w = closeWaiter;
         if (w != null) LockSupport.unpark(w);
     }
@@ -1417,10 +1417,25 @@ final class Sched implements LocalRunQueue.Overflow {
         return (int) (mnext - nmfreed - nmextra);
     }
 
-    /** Ms ever made, extra Ms included. Must hold the lock. */
+    /**
+     * Ms whose thread was started ({@code newm}), extra Ms not included, as {@link #mcount} does not
+     * count them: {@code mcount() == threadsCreated() - threadsExited()} under the lock. Must hold it.
+     */
     long threadsCreated() {
         lock.assertHeld();
-        return mnext;
+        return mcount() + nmexited;
+    }
+
+    /** Extra Ms made for callbacks ({@code oneNewExtraM}). Must hold the lock. */
+    long extraMsMade() {
+        lock.assertHeld();
+        return nmextra;
+    }
+
+    /** Ms that exited ({@code mexit}). Must hold the lock. */
+    long threadsExited() {
+        lock.assertHeld();
+        return nmexited;
     }
 
     /** Wakes every idle M so it exits (runtime stopped). */

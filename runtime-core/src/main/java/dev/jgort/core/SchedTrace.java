@@ -5,76 +5,79 @@ import dev.jgort.spi.WaitReason;
 
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Go's {@code schedtrace}: the {@code SCHED} line and, with detail, one line per P, M and G, in the
- * format of Go 1.14–1.16. Read without stopping the scheduler, like Go's: each number is exact when
- * read, not all at one instant. Run-queue sizes count {@code runnext}.
+ * format of Go 1.14–1.16. Run-queue sizes count {@code runnext}.
+ *
+ * <p>As Go's, a trace is taken under {@code sched.lock} (the G lines after it: they read each G's park
+ * blocker), so everything that lock guards is one snapshot: {@code idleprocs}, {@code threads},
+ * {@code idlethreads}, {@code runqueue}, {@code nmidlelocked}, {@code stopwait}, the set of Ms, and
+ * which Ps are on the idle list. The rest changes without the lock and is exact only when read, as in
+ * Go ("even if we hold schedlock, most data can be changed concurrently"): a P's {@code status},
+ * {@code m}, ticks and run queue, an M's {@code p}, {@code curg} and {@code spinning},
+ * {@code spinningthreads}, and goroutine counts. So a P on the idle list always shows
+ * {@code status=0}, but a P shown {@code status=0 m=-1} may already be off it ({@code idleprocs}
+ * smaller): an M took it with {@code pidleget} and has not yet wired it ({@code acquirep}), which is
+ * what a spinning M does on finding work.
  */
 final class SchedTrace {
     private SchedTrace() {}
 
     static String format(Sched s, boolean detail) {
-        RuntimeStats st = stats(s);
         StringBuilder b = new StringBuilder(128);
-        b.append("SCHED ").append((System.nanoTime() - s.startNanos) / 1_000_000).append("ms: gomaxprocs=")
-                .append(st.maxProcs()).append(" idleprocs=").append(st.idleProcs())
-                .append(" threads=").append(st.threads()).append(" spinningthreads=").append(st.spinningThreads())
-                .append(" idlethreads=").append(st.idleThreads()).append(" runqueue=").append(st.globalRunqueue());
-        if (detail) {
-            int nmidlelocked, stopwait;
-            s.lock.lock();
-            try {
-                nmidlelocked = s.nmidlelocked;
-                stopwait = s.world.stopwait();
-            } finally {
-                s.lock.unlock();
-            }
-            b.append(" gcwaiting=").append(s.gcwaiting ? 1 : 0).append(" nmidlelocked=").append(nmidlelocked)
-                    .append(" stopwait=").append(stopwait).append(" sysmonwait=").append(s.sysmon.isWaiting() ? 1 : 0);
-        } else {
-            b.append(" [");
-            int[] q = st.localRunqueues();
-            for (int i = 0; i < q.length; i++) {
-                if (i > 0) b.append(' ');
-                b.append(q[i]);
-            }
-            b.append(']');
-        }
-        b.append('\n');
-        if (!detail) return b.toString();
-
-        for (P pp : s.allp) { // a snapshot
-            M mp = pp.m;
-            // A running P whose goroutine is in a system call is jgort's _Psyscall (Sched.entersyscall):
-            // shown as Go would show it, though still wired to its M.
-            int status = pp.status;
-            if (status == P.RUNNING && Sched.inSyscall(pp)) status = P.SYSCALL;
-            b.append("  P").append(pp.id).append(": status=").append(status).append(" schedtick=")
-                    .append(pp.schedtick).append(" syscalltick=").append(pp.syscalltick).append(" m=")
-                    .append(mp != null ? mp.id : -1).append(" runqsize=").append(pp.runq.size())
-                    .append(" gfreecnt=0 timerslen=0\n");
-        }
-        List<M> ms = s.allmSnapshot();
         Set<G> gs = new LinkedHashSet<>();
         Map<G, M> runningOn = new IdentityHashMap<>();
-        for (M mp : ms) {
-            P pp = mp.p;
-            G curg = mp.curg;
-            G lockedg = mp.lockedg;
-            if (curg != null) {
-                gs.add(curg);
-                runningOn.put(curg, mp);
+        RuntimeStats st;
+        s.lock.lock();
+        try {
+            st = statsLocked(s);
+            b.append("SCHED ").append((System.nanoTime() - s.startNanos) / 1_000_000).append("ms: gomaxprocs=")
+                    .append(st.maxProcs()).append(" idleprocs=").append(st.idleProcs())
+                    .append(" threads=").append(st.threads()).append(" spinningthreads=").append(st.spinningThreads())
+                    .append(" idlethreads=").append(st.idleThreads()).append(" runqueue=").append(st.globalRunqueue());
+            if (!detail) {
+                b.append(" [");
+                int[] q = st.localRunqueues();
+                for (int i = 0; i < q.length; i++) {
+                    if (i > 0) b.append(' ');
+                    b.append(q[i]);
+                }
+                return b.append("]\n").toString();
             }
-            b.append("  M").append(mp.id).append(": p=").append(pp != null ? pp.id : -1)
-                    .append(" curg=").append(curg != null ? curg.goid : -1)
-                    .append(" mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=").append(mp.spinning)
-                    .append(" blocked=").append(mp.blocked).append(" lockedg=")
-                    .append(lockedg != null ? lockedg.goid : -1).append('\n');
+            b.append(" gcwaiting=").append(s.gcwaiting ? 1 : 0).append(" nmidlelocked=").append(s.nmidlelocked)
+                    .append(" stopwait=").append(s.world.stopwait()).append(" sysmonwait=")
+                    .append(s.sysmon.isWaiting() ? 1 : 0).append('\n');
+            for (P pp : s.allp) {
+                M mp = pp.m;
+                // A running P whose goroutine is in a system call is jgort's _Psyscall (Sched.entersyscall):
+                // shown as Go would show it, though still wired to its M.
+                int status = pp.status;
+                if (status == P.RUNNING && Sched.inSyscall(pp)) status = P.SYSCALL;
+                b.append("  P").append(pp.id).append(": status=").append(status).append(" schedtick=")
+                        .append(pp.schedtick).append(" syscalltick=").append(pp.syscalltick).append(" m=")
+                        .append(mp != null ? mp.id : -1).append(" runqsize=").append(pp.runq.size())
+                        .append(" gfreecnt=0 timerslen=0\n");
+            }
+            for (M mp : s.allm) {
+                P pp = mp.p;
+                G curg = mp.curg;
+                G lockedg = mp.lockedg;
+                if (curg != null) {
+                    gs.add(curg);
+                    runningOn.put(curg, mp);
+                }
+                b.append("  M").append(mp.id).append(": p=").append(pp != null ? pp.id : -1)
+                        .append(" curg=").append(curg != null ? curg.goid : -1)
+                        .append(" mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=").append(mp.spinning)
+                        .append(" blocked=").append(mp.blocked).append(" lockedg=")
+                        .append(lockedg != null ? lockedg.goid : -1).append('\n');
+            }
+        } finally {
+            s.lock.unlock();
         }
         s.forEachG(gs::add);
         for (G gp : gs) {
@@ -114,24 +117,24 @@ final class SchedTrace {
     }
 
     static RuntimeStats stats(Sched s) {
-        P[] ps = s.allp;
-        int[] q = new int[ps.length];
-        for (int i = 0; i < q.length; i++) q[i] = ps[i].runq.size();
-        int threads, idle, idleProcs, global;
-        long created;
         s.lock.lock();
         try {
-            threads = s.mcount();
-            idle = s.nmidle;
-            idleProcs = s.npidle;
-            global = s.runq.size();
-            created = s.threadsCreated();
+            return statsLocked(s);
         } finally {
             s.lock.unlock();
         }
-        return new RuntimeStats(ps.length, s.numGoroutine(), threads, idle, s.nmspinning.get(), idleProcs,
-                global, q, s.goroutinesCreated(), s.steals.sum(), s.stolen.sum(), s.mwakeups.sum(), created,
-                s.threadsExited.sum(), s.backend.name(), s.stackChoice.toString(), s.syscallRetakes.sum(),
-                s.stolenProcs.sum(), s.oversubscribed.get(), s.nativeRetakes.sum(), s.watch.description);
+    }
+
+    /** {@link #stats}, the caller holding {@code sched.lock}: what it guards is one snapshot. */
+    private static RuntimeStats statsLocked(Sched s) {
+        s.lock.assertHeld();
+        P[] ps = s.allp;
+        int[] q = new int[ps.length];
+        for (int i = 0; i < q.length; i++) q[i] = ps[i].runq.size();
+        return new RuntimeStats(ps.length, s.numGoroutine(), s.mcount(), s.nmidle, s.nmspinning.get(), s.npidle,
+                s.runq.size(), q, s.goroutinesCreated(), s.steals.sum(), s.stolen.sum(), s.mwakeups.sum(),
+                s.threadsCreated(), s.threadsExited(), s.backend.name(), s.stackChoice.toString(),
+                s.syscallRetakes.sum(), s.stolenProcs.sum(), s.oversubscribed.get(), s.nativeRetakes.sum(),
+                s.watch.description, s.extraMsMade());
     }
 }

@@ -29,6 +29,11 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  * When every P is idle (and no trace is wanted) it sleeps deeply until {@link #wake()}: a P leaving the
  * idle list ({@code acquirep}, {@code startm}) or an extra M's P entering a syscall wakes it.
+ *
+ * <p>With continuous deadlock detection on ({@code RuntimeConfig.withDeadlockDetection}), it also looks
+ * for a deadlock ({@link Deadlock}) every {@link #deadlockLookNanos} — waking from a deep sleep for it,
+ * since a deadlock is exactly when every P is idle — and hands a report to the handler on a thread of
+ * its own, so that a slow handler never holds sysmon up.
  */
 final class Sysmon implements Runnable {
     static final long FORCE_PREEMPT_NS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -68,9 +73,22 @@ final class Sysmon implements Runnable {
     /** Go's {@code sched.sysmonwait}: set by sysmon before a deep sleep, cleared by CAS by whoever wakes it. */
     private final AtomicBoolean sysmonwait = new AtomicBoolean();
 
+    /** Continuous deadlock detection: sysmon's own watcher and when it last looked; null when off. */
+    private final Deadlock deadlock;
+    private final long deadlockLookNanos;
+    private long deadlockLookedAt;
+
     Sysmon(Sched sched) {
         this.sched = sched;
         this.traceNanos = TimeUnit.MILLISECONDS.toNanos(sched.config.schedTraceMillis());
+        long grace = sched.config.deadlockGrace().toNanos();
+        this.deadlock = sched.config.deadlockHandler() == null ? null : new Deadlock(sched, grace);
+        this.deadlockLookNanos = deadlockLookNanos(grace);
+    }
+
+    /** A quarter of the grace period, within 10..250 ms: a report comes at most that late. */
+    static long deadlockLookNanos(long graceNanos) {
+        return Math.clamp(graceNanos / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(250));
     }
 
     void start() {
@@ -117,6 +135,7 @@ final class Sysmon implements Runnable {
             } else {
                 LockSupport.parkNanos(this, delay);
             }
+            if (deadlock != null) lookForDeadlock();
             if (traceNanos <= 0 && sched.npidle == sched.gomaxprocs && sched.runq.size() == 0) {
                 deepSleep();
                 idle = 0;
@@ -143,13 +162,35 @@ final class Sysmon implements Runnable {
         }
     }
 
+    /**
+     * Continuous deadlock detection's look, at most every {@link #deadlockLookNanos}; a deadlock found
+     * is reported on a new daemon thread (the report is taken here, while the goroutines are stuck).
+     */
+    private void lookForDeadlock() {
+        long now = System.nanoTime();
+        if (now - deadlockLookedAt < deadlockLookNanos) return;
+        deadlockLookedAt = now;
+        if (!deadlock.look(now)) return;
+        var report = Deadlock.exception(sched);
+        var handler = sched.config.deadlockHandler();
+        Thread.ofPlatform().daemon().name("jgort" + sched.runtimeId + "-deadlock-report").start(() -> {
+            try {
+                handler.accept(report);
+            } catch (RuntimeException | Error e) {
+                System.getLogger("dev.jgort").log(System.Logger.Level.ERROR,
+                        "jgort: the deadlock handler " + handler + " failed", e);
+            }
+        });
+    }
+
     /** Sleeps until woken while every P stays idle. Dekker with {@link #wake()}: flag, then re-check. */
     private void deepSleep() {
         sysmonwait.set(true);
-        long deadline = System.nanoTime() + DEEP_SLEEP_NS;
+        // With deadlock detection on, a deep sleep lasts one look: a deadlock keeps every P idle.
+        long deadline = System.nanoTime() + (deadlock != null ? deadlockLookNanos : DEEP_SLEEP_NS);
         while (sysmonwait.get() && !sched.stopped && sched.npidle == sched.gomaxprocs && sched.runq.size() == 0
                 && System.nanoTime() - deadline < 0) {
-            LockSupport.parkNanos(this, DEEP_SLEEP_NS);
+            LockSupport.parkNanos(this, deadline - System.nanoTime());
         }
         sysmonwait.set(false);
     }

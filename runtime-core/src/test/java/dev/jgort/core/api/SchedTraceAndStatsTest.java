@@ -4,6 +4,7 @@ import dev.jgort.api.GState;
 import dev.jgort.api.GoRuntime;
 import dev.jgort.api.Goroutine;
 import dev.jgort.api.RuntimeStats;
+import dev.jgort.chan.Chan;
 import dev.jgort.core.api.GoTestSupport.Failures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 import static dev.jgort.core.api.GoTestSupport.BOUND;
@@ -95,6 +97,51 @@ class SchedTraceAndStatsTest {
             assertTrue(s.goroutinesCreated() >= createdBefore + 5, "goroutinesCreated() = " + s.goroutinesCreated());
             assertTrue(s.threadsCreated() >= 1, "goroutines ran, so at least one M was created");
             assertTrue(s.idleProcs() >= 0 && s.idleProcs() <= 3, "idleProcs() = " + s.idleProcs());
+        }
+    }
+
+    // Issue 11, item 6: a detail trace is one snapshot of what sched.lock guards, as Go's is. A P on the
+    // idle list has status _Pidle, so a trace never shows more idle Ps than P lines with status=0, and
+    // its threads and idle threads agree (taken apart, one trace showed idleprocs=2 with both Ps
+    // running). Ms park and wake all the time here: two goroutines ping-pong through a channel.
+    @Test
+    void schedTrace_detailIsOneSnapshotOfWhatTheLockGuards() throws Exception {
+        try (GoRuntime rt = start(2)) {
+            Chan<Integer> ping = Chan.make(), pong = Chan.make();
+            AtomicBoolean stop = new AtomicBoolean();
+            Failures failures = new Failures();
+            Goroutine a = failures.go(rt, () -> {
+                while (!stop.get()) {
+                    ping.send(1);
+                    pong.recv();
+                }
+                ping.close();
+            });
+            Goroutine b = failures.go(rt, () -> {
+                for (Integer v : ping) pong.send(v);
+            });
+            Pattern head = Pattern.compile("idleprocs=(\\d+) threads=(\\d+) spinningthreads=\\d+ idlethreads=(\\d+)");
+            Pattern idleP = Pattern.compile("(?m)^  P\\d+: status=0 ");
+            try {
+                for (int i = 0; i < 5_000; i++) {
+                    String trace = rt.schedTrace(true);
+                    var m = head.matcher(trace);
+                    assertTrue(m.find(), trace);
+                    int idleprocs = Integer.parseInt(m.group(1));
+                    int threads = Integer.parseInt(m.group(2));
+                    int idlethreads = Integer.parseInt(m.group(3));
+                    long status0 = idleP.matcher(trace).results().count();
+                    assertTrue(status0 >= idleprocs, "idleprocs=" + idleprocs + " but " + status0 + " P(s) with status=0:\n" + trace);
+                    assertTrue(idlethreads <= threads, trace);
+                    RuntimeStats st = rt.stats();
+                    assertEquals(st.threads(), st.threadsCreated() - st.threadsExited(), st.toString());
+                }
+            } finally {
+                stop.set(true);
+            }
+            assertJoined(a);
+            assertJoined(b);
+            failures.check();
         }
     }
 }
