@@ -46,6 +46,10 @@ typedef struct start_record {
 } start_record;
 
 static JavaVM *the_vm;
+/* the_vm, published by JNI_OnLoad with release order once everything jgort_invoke uses is set (the
+ * natives registered, the callback class and methods looked up): jgort_invoke may be called from any
+ * thread at any time, even while the library is still loading, and reads this with acquire order. */
+static _Atomic(JavaVM *) published_vm;
 static jmethodID runnable_run;
 static jclass callbacks_class;           /* global ref: dev.jgort.jni.NativeCallbacks */
 static jmethodID callbacks_invoke;       /* static int invoke(long id, long arg, long resultAddress) */
@@ -114,7 +118,7 @@ static void callback_thread_exit(void) {
 }
 
 JGORT_API int jgort_invoke(int64_t id, int64_t arg, int64_t *result) {
-    if (the_vm == NULL || callbacks_invoke == NULL) return JGORT_ERR_NOT_RUNNING;
+    if (atomic_load_explicit(&published_vm, memory_order_acquire) == NULL) return JGORT_ERR_NOT_RUNNING;
     JNIEnv *env = NULL;
     jint rc = (*the_vm)->GetEnv(the_vm, (void **) &env, JNI_VERSION_21);
     if (rc == JNI_EDETACHED) {
@@ -194,7 +198,8 @@ static void JNICALL free_tls(JNIEnv *env, jclass cls, jlong tls) {
 
 /*
  * NativeThreads.start(Runnable body, String name, long tls, boolean runtimeStack, long stackSize):
- * the new thread's handle, or -errno (-EINVAL-1000-n for an attach failure with JNI error n).
+ * the new thread's handle, or -errno if it could not be made, or -1000 + n if it started but could not
+ * attach to the JVM with JNI error n (negative: JNI_ERR gives -1001; NativeThreads.ATTACH_FAILED).
  */
 static jlong JNICALL start_thread(JNIEnv *env, jclass cls, jobject body, jstring name, jlong tls,
                                   jboolean runtime_stack, jlong stack_size) {
@@ -314,5 +319,6 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
     if (callbacks_invoke == NULL || callbacks_thread_exit == NULL) return JNI_ERR;
     callbacks_class = (*env)->NewGlobalRef(env, callbacks);
     if (callbacks_class == NULL) return JNI_ERR;
+    atomic_store_explicit(&published_vm, vm, memory_order_release); /* last: jgort_invoke may run now */
     return JNI_VERSION_21;
 }

@@ -227,8 +227,17 @@ int jgort_os_stack_bounds(uintptr_t *lo, uintptr_t *hi) {
 int jgort_os_event_new(jgort_os_event **out) {
     jgort_os_event *e = calloc(1, sizeof *e);
     if (e == NULL) return ENOMEM;
-    pthread_mutex_init(&e->mu, NULL);
-    pthread_cond_init(&e->cv, NULL);
+    int err = pthread_mutex_init(&e->mu, NULL);
+    if (err != 0) {
+        free(e);
+        return err;
+    }
+    err = pthread_cond_init(&e->cv, NULL);
+    if (err != 0) {
+        pthread_mutex_destroy(&e->mu);
+        free(e);
+        return err;
+    }
     *out = e;
     return 0;
 }

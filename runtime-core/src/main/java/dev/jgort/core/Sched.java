@@ -119,6 +119,8 @@ final class Sched implements LocalRunQueue.Overflow {
     final LongAdder stolenProcs = new LongAdder();
     /** Times an M was wanted but maxmcount said no. */
     final LongAdder threadLimitHits = new LongAdder();
+    /** Whether the thread-limit message was printed; set once by CAS (the first hit to win prints). */
+    private volatile boolean threadLimitReported;
     /** Ps taken from goroutines in a syscall (by sysmon's retake). */
     final LongAdder syscallRetakes = new LongAdder();
     /** Ps taken from goroutines whose carrier sat in native code for a whole tick (every native call is a cgo call). */
@@ -138,10 +140,11 @@ final class Sched implements LocalRunQueue.Overflow {
     volatile boolean interruptAll;
     /** The first fatal scheduler error (thread creation failure, broken invariant); set once by CAS. */
     volatile RuntimeException fatal;
-    private static final VarHandle FATAL;
+    private static final VarHandle FATAL, THREAD_LIMIT_REPORTED;
     static {
         try {
             FATAL = MethodHandles.lookup().findVarHandle(Sched.class, "fatal", RuntimeException.class);
+            THREAD_LIMIT_REPORTED = MethodHandles.lookup().findVarHandle(Sched.class, "threadLimitReported", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -1188,7 +1191,9 @@ final class Sched implements LocalRunQueue.Overflow {
             // has. One of them is always free to run it: LockOSThread never lets locked Ms take the
             // last thread (reserveLockedM), and sysmon re-wakes an M while work waits on idle Ps.
             threadLimitHits.increment();
-            if (threadLimitHits.sum() == 1) System.err.println(e.getMessage() + "; goroutines wait for a thread");
+            if (!threadLimitReported && THREAD_LIMIT_REPORTED.compareAndSet(this, false, true)) {
+                System.err.println(e.getMessage() + "; goroutines wait for a thread"); // once per runtime
+            }
             undoStart(pp, spinning, null);
             return;
         }

@@ -39,7 +39,9 @@ import java.util.function.LongUnaryOperator;
  *
  * <p>Results of {@code jgort_invoke}: 0, or {@code JGORT_ERR_NOT_RUNNING} (-1: the runtime has
  * stopped), {@code JGORT_ERR_UNKNOWN_ID} (-2), {@code JGORT_ERR_CALLBACK_THREW} (-3: the exception is
- * logged to {@code System.getLogger("dev.jgort.jni")} at ERROR), {@code JGORT_ERR_ATTACH} (-4).
+ * logged to {@code System.getLogger("dev.jgort.jni")} at ERROR), {@code JGORT_ERR_ATTACH} (-4: the
+ * thread could not attach to the JVM), {@code JGORT_ERR_EXCEPTION_PENDING} (-5: the calling thread has
+ * a Java exception pending, so JNI forbids calling Java; nothing ran and the exception stays pending).
  */
 public final class NativeCallbacks {
     /** jgort_invoke's results (jgort.h). */
