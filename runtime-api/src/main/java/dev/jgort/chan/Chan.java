@@ -252,6 +252,8 @@ public final class Chan<T> implements RecvChan<T>, SendChan<T> {
      */
     @Override
     public Received<T> tryRecv() {
+        TimerSource t = timer;
+        if (t != null) t.maybeRunChan();
         Object r;
         lock.lock();
         try {
@@ -265,6 +267,8 @@ public final class Chan<T> implements RecvChan<T>, SendChan<T> {
 
     /** A value or {@link #CLOSED}, after waiting if needed. */
     private Object receive() throws InterruptedException {
+        TimerSource t = timer;
+        if (t != null) t.maybeRunChan();
         Object r;
         Sudog sg = null;
         lock.lock();
@@ -279,7 +283,14 @@ public final class Chan<T> implements RecvChan<T>, SendChan<T> {
             lock.unlock();
         }
         if (sg == null) return wakeSender(r);
-        if (sg.waiter.await() == null) {
+        if (t != null) t.blockTimerChan();
+        Sudog fired;
+        try {
+            fired = sg.waiter.await();
+        } finally {
+            if (t != null) t.unblockTimerChan();
+        }
+        if (fired == null) {
             unlink(sg);
             throw new InterruptedException("interrupted while waiting to receive from " + this);
         }
@@ -334,9 +345,10 @@ public final class Chan<T> implements RecvChan<T>, SendChan<T> {
         }
     }
 
-    /** The number of values buffered: Go's {@code len(ch)}. */
+    /** The number of values buffered: Go's {@code len(ch)}; 0 for a timer's channel (Go 1.23). */
     @Override
     public int len() {
+        if (timer != null) return 0;
         lock.lock();
         try {
             return qcount;
@@ -345,9 +357,14 @@ public final class Chan<T> implements RecvChan<T>, SendChan<T> {
         }
     }
 
-    /** The buffer's capacity, 0 when unbuffered: Go's {@code cap(ch)}. */
+    /**
+     * The buffer's capacity, 0 when unbuffered: Go's {@code cap(ch)}. 0 for a timer's or ticker's
+     * channel, as in Go 1.23, where those behave as unbuffered (one buffered slot holds the value
+     * here, which stop and reset drain, so no stale value is ever received).
+     */
     @Override
     public int cap() {
+        if (timer != null) return 0;
         return buf.length;
     }
 

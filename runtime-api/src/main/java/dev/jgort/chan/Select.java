@@ -145,6 +145,14 @@ public final class Select {
             blockForever();
         }
         int n = cases.size();
+        boolean timers = false;
+        for (Case cs : cases) {
+            TimerSource t = cs.c == null || cs.send ? null : cs.c.timer;
+            if (t != null) {
+                t.maybeRunChan(); // a due timer sends now, so that pass 1 sees it ready
+                timers = true;
+            }
+        }
         int[] poll = pollOrder(n);
         int chosen = -1;
         Object got = null;
@@ -205,7 +213,13 @@ public final class Select {
         }
         if (w == null) return runDefault();
 
-        Sudog fired = w.await();
+        if (timers) blockTimerChans(true);
+        Sudog fired;
+        try {
+            fired = w.await();
+        } finally {
+            if (timers) blockTimerChans(false);
+        }
         // Pass 3: unlink the cases that did not fire (a partner that claimed or skipped one unlinked it).
         for (Sudog s : sgs) {
             if (s != null && s != fired) s.c.unlink(s);
@@ -224,6 +238,15 @@ public final class Select {
             cs.onRecv.received(value, ok);
         }
         return i;
+    }
+
+    /** Go's {@code blockTimerChan} / {@code unblockTimerChan} for each receive case on a timer's channel. */
+    private void blockTimerChans(boolean block) {
+        for (Case cs : cases) {
+            TimerSource t = cs.c == null || cs.send ? null : cs.c.timer;
+            if (t == null) continue;
+            if (block) t.blockTimerChan(); else t.unblockTimerChan();
+        }
     }
 
     private int runDefault() throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.jgort.chan;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -10,15 +11,19 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Go's {@code time.Ticker}: sends the current time on {@link #c()} every period. Like Go's, the
  * channel holds one tick; a receiver too slow for the period misses ticks rather than receiving a
- * backlog. After {@link #stop()} or {@link #reset} returns, no tick from before the call is received
- * (Go 1.23).
+ * backlog. As in Go 1.23: after {@link #stop()} or {@link #reset} returns, no tick from before the
+ * call is received; the channel's {@code len()} and {@code cap()} are 0; and a ticker nothing
+ * references any more is collected even if never stopped ({@link TimerQueue}), which makes
+ * {@link #tick(Duration)} (Go's {@code time.Tick}) safe to use.
  */
 public final class Ticker implements TimerSource {
     private final Chan<Instant> c = Chan.make(1);
-    /** Guards {@link #pending} and {@link #generation}; also held while ticking. */
+    /** Guards {@link #generation}, the period and the arming in {@link #pending}; also held while ticking. */
     private final ReentrantLock lock = new ReentrantLock();
-    /** The periodic task, or null when stopped. Written under the lock; volatile for {@link #armed()}. */
-    private volatile ScheduledFuture<?> pending;
+    /** The periodic task ({@code future} null when stopped), cancelled if this ticker is collected. */
+    private final TimerQueue.Pending pending = TimerQueue.pendingOf(this);
+    /** How the queue reaches this ticker: weakly, so that an unreferenced ticker is collected. */
+    private final WeakReference<Ticker> self = new WeakReference<>(this);
     /** lock: bumped by stop/reset, so that a tick already under way for an older period is dropped. */
     private long generation;
     /** lock: the period and the System.nanoTime() at which the next tick is due. */
@@ -30,7 +35,7 @@ public final class Ticker implements TimerSource {
 
     @Override
     public boolean armed() {
-        return pending != null;
+        return pending.future != null;
     }
 
     /**
@@ -50,7 +55,17 @@ public final class Ticker implements TimerSource {
         return t;
     }
 
-    /** The channel the ticker sends on (Go's {@code t.C}; receive-only; capacity 1). */
+    /**
+     * The channel of a new ticker with the given period, never stopped: Go's {@code time.Tick}. The
+     * ticker is collected once nothing references its channel.
+     *
+     * @throws IllegalArgumentException if {@code period} is zero or negative (Go returns nil instead)
+     */
+    public static RecvChan<Instant> tick(Duration period) {
+        return start(period).c;
+    }
+
+    /** The channel the ticker sends on (Go's {@code t.C}; receive-only). */
     public RecvChan<Instant> c() {
         return c;
     }
@@ -91,9 +106,10 @@ public final class Ticker implements TimerSource {
 
     private void disarm() {
         generation++;
-        if (pending != null) {
-            pending.cancel(false);
-            pending = null;
+        ScheduledFuture<?> f = pending.future;
+        if (f != null) {
+            TimerQueue.cancel(f);
+            pending.future = null;
         }
         c.tryRecv(); // a tick sent but not received yet is stale now
     }
@@ -102,7 +118,8 @@ public final class Ticker implements TimerSource {
         long gen = generation;
         period = ns;
         nextDue = System.nanoTime() + ns;
-        pending = TimerQueue.EXECUTOR.scheduleAtFixedRate(() -> tick(gen), ns, ns, TimeUnit.NANOSECONDS);
+        pending.future = TimerQueue.EXECUTOR.scheduleAtFixedRate(TimerQueue.task(self, t -> t.onTick(gen)), ns, ns,
+                TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -110,7 +127,7 @@ public final class Ticker implements TimerSource {
      * executor runs the missed periods back to back; as Go moves {@code when} past the missed periods,
      * only the first of them ticks and the next tick is due on the period's grid after now.
      */
-    private void tick(long gen) {
+    private void onTick(long gen) {
         lock.lock();
         try {
             if (gen != generation) return;

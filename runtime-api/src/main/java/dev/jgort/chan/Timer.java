@@ -1,51 +1,72 @@
 package dev.jgort.chan;
 
+import dev.jgort.api.Go;
+import dev.jgort.api.GoRuntime;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Go's {@code time.Timer}: sends the current time once on {@link #c()} when its duration has
- * elapsed. With Go 1.23's guarantee: after {@link #stop()} or {@link #reset} returns, no value from
- * before the call is received from {@link #c()}.
+ * elapsed. With Go 1.23's guarantees: after {@link #stop()} or {@link #reset} returns, no value from
+ * before the call is received from {@link #c()}; the channel's {@code len()} and {@code cap()} are 0
+ * (it behaves as unbuffered: no value is ever seen waiting in it); and a timer nothing references any
+ * more is collected, fired or not, stopped or not.
  *
- * <p>{@link #after(Duration)} is Go's {@code time.After}, for timeouts in a {@link Select}. Each call
- * schedules a timer that stays queued until it fires; in a loop with a long timeout, prefer one
- * {@code Timer} and {@link #reset}. A goroutine waiting on an armed timer's channel is not
- * reported as deadlocked (Go's {@code checkdead} rule): the timer will wake it.
+ * <p>The last comes from Go 1.23's design, reproduced here: a channel timer is in the timer queue
+ * only while some receiver waits on its channel ({@link #blockTimerChan}, Go's
+ * {@code blockTimerChan}); a receive or select that does not wait first sends a due value itself
+ * ({@link #maybeRunChan}, Go's {@code maybeRunChan}). So {@code select} with
+ * {@code Timer.after(1 min)} in a loop that always ends by another case never queues the timer, and
+ * the timer is garbage as soon as the select returns. The value sent is the time the timer was due
+ * (as Go's {@code sendTime} sends {@code now - delta}), whenever it is sent.
+ *
+ * <p>{@link #after(Duration)} is Go's {@code time.After}, for timeouts in a {@link Select};
+ * {@link #afterFunc} is Go's {@code time.AfterFunc}. A goroutine waiting on an armed timer's channel is
+ * not reported as deadlocked (Go's {@code checkdead} rule): the timer will wake it.
+ *
+ * <p>Locking: {@link #lock} guards every field below it and is held while sending; it is taken before
+ * the channel's lock (firing sends under it), never after, so the channel calls the hooks without its
+ * own lock held.
  */
 public final class Timer implements TimerSource {
     private final Chan<Instant> c = Chan.make(1);
-    /** Guards {@link #pending} and {@link #generation}; also held while firing. */
     private final ReentrantLock lock = new ReentrantLock();
-    /** The scheduled firing, or null when stopped or fired. Written under the lock; volatile for {@link #armed()}. */
-    private volatile ScheduledFuture<?> pending;
+    /** {@link #afterFunc}'s function, or null for a timer that sends on {@link #c()}. */
+    private final Runnable fn;
+    /** {@link #afterFunc}: the runtime whose goroutine made the timer (fn runs in a goroutine of it), or null. */
+    private final GoRuntime runtime;
+    /** lock: armed and neither fired nor stopped; volatile for {@link #armed()} and {@link #maybeRunChan}'s first look. */
+    private volatile boolean active;
+    /** lock: when it is due ({@code System.nanoTime()}), while {@link #active}. */
+    private long when;
+    /** lock: receivers waiting on {@link #c} (Go's {@code t.blocked}). */
+    private int blocked;
+    /** lock: its task in the timer queue: while a receiver waits (or always, for afterFunc); else null. */
+    private ScheduledFuture<?> scheduled;
     /** lock: bumped by stop/reset, so that a firing already under way for an older arming is dropped. */
     private long generation;
 
-    private Timer() {
+    private Timer(Runnable fn, GoRuntime runtime) {
+        this.fn = fn;
+        this.runtime = runtime;
         c.timer = this;
     }
 
     @Override
     public boolean armed() {
-        return pending != null;
+        return active;
     }
 
     /** A timer that fires once after {@code d} (at once if {@code d} is zero or negative): Go's {@code time.NewTimer}. */
     public static Timer start(Duration d) {
         Objects.requireNonNull(d, "duration");
-        Timer t = new Timer();
-        t.lock.lock();
-        try {
-            t.arm(d);
-        } finally {
-            t.lock.unlock();
-        }
-        return t;
+        return new Timer(null, null).armed(d);
     }
 
     /** A channel that receives the time once after {@code d}: Go's {@code time.After}. */
@@ -53,16 +74,49 @@ public final class Timer implements TimerSource {
         return start(d).c;
     }
 
-    /** The channel the timer sends on (Go's {@code t.C}; receive-only; capacity 1). */
+    /**
+     * Runs {@code fn} once after {@code d}, in a goroutine of its own: Go's {@code time.AfterFunc}.
+     * Called from a goroutine, {@code fn} runs in a new goroutine of the same runtime (if that runtime
+     * has been closed by then, on a virtual thread of the JDK's scheduler, with a warning logged: it is
+     * never dropped); called from elsewhere, on a new virtual thread. {@link #stop()} returns true if
+     * it stopped the timer before {@code fn} started; {@link #reset} makes {@code fn} run (again) after
+     * the new duration. The function runs whether or not the timer is still referenced (the timer
+     * queue holds it). Such a timer sends on no channel: {@link #c()} throws.
+     */
+    public static Timer afterFunc(Duration d, Runnable fn) {
+        Objects.requireNonNull(d, "duration");
+        Objects.requireNonNull(fn, "fn");
+        return new Timer(fn, Go.inGoroutine() ? Go.runtime() : null).armed(d);
+    }
+
+    private Timer armed(Duration d) {
+        lock.lock();
+        try {
+            arm(d);
+        } finally {
+            lock.unlock();
+        }
+        return this;
+    }
+
+    /**
+     * The channel the timer sends on (Go's {@code t.C}; receive-only).
+     *
+     * @throws IllegalStateException for a timer made by {@link #afterFunc} (Go's has a nil {@code C})
+     */
     public RecvChan<Instant> c() {
+        if (fn != null) {
+            throw new IllegalStateException("a Timer made by afterFunc sends on no channel (Go's AfterFunc timer has a nil C)");
+        }
         return c;
     }
 
     /**
      * Stops the timer: Go's {@code Timer.Stop}. Returns true if this call stopped it before its value
      * was received (as in Go 1.23, a value sent but not yet received counts as not delivered: it is
-     * dropped), false if it had been received or the timer was already stopped. Either way no value
-     * is received from {@link #c()} afterwards until a {@link #reset}.
+     * dropped) or, for {@link #afterFunc}, before its function started; false if it had been received
+     * (or the function started) or the timer was already stopped. Either way no value is received
+     * from {@link #c()} afterwards until a {@link #reset}.
      */
     public boolean stop() {
         lock.lock();
@@ -91,28 +145,109 @@ public final class Timer implements TimerSource {
 
     private boolean disarm() {
         generation++;
-        boolean active = pending != null;
-        if (active) {
-            pending.cancel(false);
-            pending = null;
-        }
+        boolean wasActive = active;
+        active = false;
+        unschedule();
         boolean unreceived = c.tryRecv() != null; // fired but not received: stale now, and not delivered
-        return active || unreceived;
+        return wasActive || unreceived;
     }
 
     private void arm(Duration d) {
-        long gen = generation;
-        pending = TimerQueue.EXECUTOR.schedule(() -> fire(gen), Math.max(0, TimerQueue.nanos(d)), TimeUnit.NANOSECONDS);
+        long ns = Math.max(0, TimerQueue.nanos(d));
+        long now = System.nanoTime();
+        when = ns > Long.MAX_VALUE / 2 ? now + Long.MAX_VALUE / 2 : now + ns; // far enough: never
+        active = true;
+        if (fn != null || blocked > 0) schedule(now);
     }
 
+    /** Puts the current arming in the timer queue. Must hold the lock. */
+    private void schedule(long now) {
+        long gen = generation;
+        scheduled = TimerQueue.EXECUTOR.schedule(() -> fire(gen), Math.max(0, when - now), TimeUnit.NANOSECONDS);
+    }
+
+    /** Takes the current arming out of the timer queue, if it is there. Must hold the lock. */
+    private void unschedule() {
+        ScheduledFuture<?> f = scheduled;
+        if (f != null) {
+            scheduled = null;
+            TimerQueue.cancel(f);
+        }
+    }
+
+    /** The timer queue's task. */
     private void fire(long gen) {
         lock.lock();
         try {
-            if (gen != generation) return; // stopped or reset meanwhile (and counted as disarmed there)
-            pending = null;
-            c.trySend(Instant.now()); // cannot fail: disarm drained the only slot, and c is receive-only outside
+            if (gen != generation || !active) return; // stopped, reset or sent meanwhile
+            scheduled = null;
+            active = false;
+            if (fn == null) {
+                send(System.nanoTime());
+                return;
+            }
         } finally {
             lock.unlock();
         }
+        launch();
+    }
+
+    /** Sends the time it was due. Must hold the lock; the timer has just stopped being active. */
+    private void send(long now) {
+        // Cannot fail: disarm drained the only slot, a timer sends once per arming, and c is receive-only outside.
+        c.trySend(Instant.now().minusNanos(Math.max(0, now - when)));
+    }
+
+    @Override
+    public void maybeRunChan() {
+        if (!active || fn != null) return;
+        lock.lock();
+        try {
+            long now = System.nanoTime();
+            if (active && now - when >= 0) {
+                active = false;
+                unschedule();
+                send(now);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void blockTimerChan() {
+        lock.lock();
+        try {
+            blocked++;
+            if (active && scheduled == null) schedule(System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void unblockTimerChan() {
+        lock.lock();
+        try {
+            if (--blocked == 0 && fn == null) unschedule();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** afterFunc's goroutine: in the runtime that made the timer, or (none, or closed) a virtual thread. */
+    private void launch() {
+        GoRuntime rt = runtime;
+        if (rt != null) {
+            try {
+                rt.go("afterFunc", fn);
+                return;
+            } catch (RejectedExecutionException closed) {
+                System.getLogger("dev.jgort").log(System.Logger.Level.WARNING, "jgort: the runtime that made an"
+                        + " afterFunc timer was closed before it fired (" + rt + "): its function runs on a"
+                        + " virtual thread of the JDK's scheduler instead");
+            }
+        }
+        Thread.ofVirtual().name("jgort-afterFunc").start(fn);
     }
 }

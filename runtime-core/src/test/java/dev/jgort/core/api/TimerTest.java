@@ -1,6 +1,7 @@
 package dev.jgort.core.api;
 
 import dev.jgort.api.DeadlockException;
+import dev.jgort.api.Go;
 import dev.jgort.api.GoRuntime;
 import dev.jgort.api.Goroutine;
 import dev.jgort.chan.Chan;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static dev.jgort.core.api.GoTestSupport.awaitOutside;
 import static dev.jgort.core.api.GoTestSupport.awaitParked;
 import static dev.jgort.core.api.GoTestSupport.config;
 import static dev.jgort.core.api.GoTestSupport.inGoroutine;
@@ -44,7 +44,7 @@ class TimerTest {
     void after_firesAndIsReceived() throws Exception {
         try (GoRuntime rt = start(2)) {
             RecvChan<Instant> c = Timer.after(Duration.ofMillis(1));
-            assertEquals(1, c.cap(), "a timer's channel holds one value");
+            assertEquals(0, c.cap(), "Go 1.23: a timer's channel has capacity 0");
             Instant fired = inGoroutine(rt, c::recv);
             assertNotNull(fired);
             assertNull(c.tryRecv(), "a timer sends once");
@@ -89,28 +89,34 @@ class TimerTest {
         }
     }
 
-    // Go 1.23: after Stop returns, no value from before the call is received, even when the timer had
-    // fired and its value was waiting in the channel; that value was never delivered, so Stop reports
-    // true (and the idiom `if !t.Stop() { <-t.C }` cannot hang). (The firing is observed by polling
-    // len(), not by sleeping.)
+    // Go 1.23: Stop of a timer whose time has come but whose value nobody received returns true: the
+    // value was never delivered (and the idiom `if !t.Stop() { <-t.C }` cannot hang); none is received
+    // afterwards.
     @Test
-    void stop_afterFiringBeforeReceive_returnsTrueAndDropsTheStaleValue() {
+    void stop_afterItsTimeBeforeReceive_returnsTrueAndNoValueFollows() {
         Timer t = Timer.start(Duration.ZERO);
-        awaitOutside(() -> t.c().len() == 1, "the timer to fire");
-        assertTrue(t.stop(), "stop() of a timer whose value was not received yet");
+        assertTrue(t.stop(), "stop() of a due timer whose value was not received");
         assertFalse(t.stop(), "stop() of a stopped timer");
         assertNull(t.c().tryRecv(), "a stale value survived stop()");
         assertEquals(0, t.c().len());
     }
 
-    // Go 1.23: the same for Reset: after it returns, the stale value is gone; the timer is active again.
+    // Go 1.23: the same for Reset: after it returns, no stale value; the timer is active again.
     @Test
-    void reset_afterFiringBeforeReceive_returnsTrueAndDropsTheStaleValue() {
+    void reset_afterItsTimeBeforeReceive_returnsTrueAndNoValueFollows() {
         Timer t = Timer.start(Duration.ZERO);
-        awaitOutside(() -> t.c().len() == 1, "the timer to fire");
-        assertTrue(t.reset(Duration.ofHours(1)), "reset() of a timer whose value was not received yet");
+        assertTrue(t.reset(Duration.ofHours(1)), "reset() of a due timer whose value was not received");
         assertNull(t.c().tryRecv(), "a stale value survived reset()");
         assertTrue(t.stop(), "reset() made the timer active again");
+    }
+
+    // A due timer's value is there for a receive that does not wait (Go's maybeRunChan), once.
+    @Test
+    void aDueTimersValueIsReceivedWithoutWaitingOnce() {
+        Timer t = Timer.start(Duration.ZERO);
+        assertNotNull(t.c().tryRecv(), "a due timer's value");
+        assertNull(t.c().tryRecv(), "a timer sends once");
+        assertFalse(t.stop(), "stop() after the value was received");
     }
 
     // Go's checkdead: while a timer is pending, goroutines waiting for it are not deadlocked.
@@ -188,18 +194,6 @@ class TimerTest {
         }
     }
 
-    // Go 1.23: a tick sent but not yet received when Stop is called is dropped.
-    @Test
-    void ticker_stopDropsAPendingTick() {
-        Ticker tk = Ticker.start(Duration.ofMillis(1));
-        try {
-            awaitOutside(() -> tk.c().len() == 1, "a tick");
-        } finally {
-            tk.stop();
-        }
-        assertNull(tk.c().tryRecv(), "a stale tick survived stop()");
-    }
-
     // Go: NewTicker panics "non-positive interval for NewTicker"; Reset too.
     @Test
     void ticker_nonPositivePeriodThrowsIllegalArgumentException() {
@@ -211,5 +205,41 @@ class TimerTest {
         } finally {
             tk.stop();
         }
+    }
+
+    // Go: time.AfterFunc. From a goroutine, the function runs in a new goroutine of the same runtime;
+    // Stop before it fired returns true, after it ran false; Reset makes it run again.
+    @Test
+    void afterFunc_runsInAGoroutineOfTheCallersRuntime() throws Exception {
+        try (GoRuntime rt = start(2)) {
+            java.util.concurrent.LinkedBlockingQueue<String> ran = new java.util.concurrent.LinkedBlockingQueue<>();
+            Timer t = inGoroutine(rt, () -> Timer.afterFunc(Duration.ofMillis(1),
+                    () -> ran.add(Go.inGoroutine() && Go.runtime() == rt ? "goroutine of rt" : "elsewhere")));
+            assertEquals("goroutine of rt", ran.poll(60, TimeUnit.SECONDS));
+            assertFalse(t.stop(), "stop() after the function started");
+            assertFalse(t.reset(Duration.ZERO));
+            assertEquals("goroutine of rt", ran.poll(60, TimeUnit.SECONDS), "reset() makes it run again");
+            assertThrows(IllegalStateException.class, t::c, "an afterFunc timer has no channel");
+
+            Timer never = Timer.afterFunc(Duration.ofHours(1), () -> ran.add("ran"));
+            assertTrue(never.stop(), "stop() before it fired");
+            assertFalse(never.stop());
+        }
+    }
+
+    // An afterFunc timer nobody references still runs; outside a goroutine, on a virtual thread; and
+    // when the runtime that made it has closed, still (on a virtual thread of the JDK's scheduler).
+    @Test
+    void afterFunc_runsUnreferencedAndAfterItsRuntimeClosed() throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<String> ran = new java.util.concurrent.LinkedBlockingQueue<>();
+        Timer.afterFunc(Duration.ofMillis(20), () -> ran.add(Thread.currentThread().isVirtual() && !Go.inGoroutine()
+                ? "virtual thread" : "elsewhere"));
+        System.gc();
+        assertEquals("virtual thread", ran.poll(60, TimeUnit.SECONDS));
+
+        GoRuntime rt = start(2);
+        inGoroutine(rt, () -> Timer.afterFunc(Duration.ofMillis(200), () -> ran.add(Go.inGoroutine() ? "goroutine" : "after close")));
+        rt.close(); // the timer has not fired yet: closing does not wait for timers, as a Go program's exit does not
+        assertEquals("after close", ran.poll(60, TimeUnit.SECONDS), "the function of a closed runtime's timer is not dropped");
     }
 }
