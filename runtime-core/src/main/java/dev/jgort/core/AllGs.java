@@ -36,7 +36,15 @@ import java.util.function.Consumer;
  *       the set; it may see dead Gs, and (while {@code procresize} moves Gs) a G twice. Readers filter
  *       on the G's status.</li>
  * </ul>
- * An array grows and shrinks only when it fills: after a burst of many parked goroutines the array
+ * <p>The set holds its Gs (and so their virtual threads and stacks) strongly, as Go's allgs does: a
+ * goroutine parked forever that nothing else references is kept, and shows in dumps and deadlock
+ * reports, as a leaked goroutine does in Go. The JDK's own scheduler does the same by default
+ * ({@code jdk.trackAllThreads=true}); with {@code -Djdk.trackAllThreads=false} it lets such a virtual
+ * thread be collected, and jgort does not follow it there: a weakly held G would vanish from the
+ * goroutine count that deadlock detection and {@code close()} rely on (a G that is collected never
+ * exits).
+ *
+ * <p>An array grows and shrinks only when it fills: after a burst of many parked goroutines the array
  * keeps its size (mostly cleared slots) until the next copy.
  */
 final class AllGs {

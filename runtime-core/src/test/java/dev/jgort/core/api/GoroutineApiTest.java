@@ -172,4 +172,28 @@ class GoroutineApiTest {
             assertTrue(goidThrew.get() instanceof IllegalStateException, "Go.goid() there: " + goidThrew.get());
         }
     }
+
+    // Issue 11, item 3: as Go keeps a leaked goroutine, a goroutine parked forever that nothing else
+    // references stays: collections do not take it, it is counted and listed, and shutdownNow still
+    // reaches it.
+    @Test
+    void aLeakedParkedGoroutineIsKeptAsGoKeepsIt() throws Exception {
+        try (GoRuntime rt = start(2)) {
+            AtomicReference<java.lang.ref.WeakReference<Thread>> thread = new AtomicReference<>();
+            Goroutine g = rt.go("leaked", () -> {
+                thread.set(new java.lang.ref.WeakReference<>(Thread.currentThread()));
+                LockSupport.park(); // parked for good: nothing will unpark it but an interrupt
+                while (!Thread.currentThread().isInterrupted()) LockSupport.park();
+            });
+            awaitState(g, GState.WAITING);
+            long id = g.id();
+            g = null; // the test keeps no reference to the goroutine or its thread
+            for (int i = 0; i < 5; i++) System.gc();
+            assertNotNull(thread.get().get(), "the leaked goroutine's thread was collected");
+            assertEquals(1, rt.stats().numGoroutine());
+            assertTrue(rt.schedTrace(true).contains("  G" + id + ": status="), "the leaked goroutine is listed");
+            rt.shutdownNow();
+            assertEquals(0, rt.stats().numGoroutine());
+        }
+    }
 }
