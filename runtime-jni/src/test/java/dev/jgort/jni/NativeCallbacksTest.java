@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static dev.jgort.core.api.GoTestSupport.awaitOutside;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -179,6 +181,40 @@ class NativeCallbacksTest {
             assertTrue(refsAfter - refsBefore < 50,
                     "JNI global references grew from " + refsBefore + " to " + refsAfter + " over 1,000 callback threads");
         }
+    }
+
+    /**
+     * Issue 11, item 7: after 512 fresh C threads made one callback each (at once, on 2 Ps) and
+     * exited, nothing stays: their JVM attachments go at their exit, their extra Ms hold no thread, and
+     * the Ms the runtime started to hand the callbacks their Ps exit once idle for the idle timeout
+     * (10 s by default, 500 ms here; Go keeps idle Ms for good). Measured with the JVM's thread count.
+     */
+    @Test
+    void freshCallbackThreadsLeaveNoThreadsBehind() throws Throwable {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        RuntimeConfig cfg = RuntimeConfig.defaults().withMaxProcs(2).withIdleThreadTimeout(Duration.ofMillis(500));
+        try (GoRuntime rt = GoRuntime.start(cfg)) {
+            NativeCallbacks cb = NativeCallbacks.of(rt);
+            long id = cb.register(x -> 1);
+            assertEquals(1, run(id, 1, 1, 0).sum()); // the library and the first extra Ms are there
+            awaitOutside(() -> rt.stats().threads() == 0, "the first callback's Ms to exit");
+            int base = mx.getThreadCount();
+
+            assertEquals(512, run(id, 512, 1, 0).sum());
+            awaitOutside(() -> liveThreadsNamed("jgort-callback-thread-").isEmpty(),
+                    "the callback threads' JVM attachments to go: " + liveThreadsNamed("jgort-callback-thread-"));
+            awaitOutside(() -> rt.stats().threads() == 0, "the Ms started for the callbacks to exit (" + rt.stats() + ")");
+            // JIT compiler threads come and go by themselves: a little slack.
+            awaitOutside(() -> mx.getThreadCount() <= base + 2,
+                    "the JVM's thread count to come back to " + base + " (is " + mx.getThreadCount() + ")");
+            RuntimeStats st = rt.stats();
+            assertEquals(st.threads(), st.threadsCreated() - st.threadsExited(), st.toString());
+        }
+    }
+
+    private static List<String> liveThreadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith(prefix)).toList();
     }
 
     /** jgort_current_m() answers the extra M's id already inside the thread's first callback, even one that throws. */
