@@ -92,6 +92,11 @@ public final class GoTestSupport {
             return Thread.ofPlatform().daemon().start(guard(body));
         }
 
+        /** Whether nothing went wrong so far. */
+        public boolean isEmpty() {
+            return errors.isEmpty();
+        }
+
         /** Fails the test with the first recorded error (the others attached as suppressed). */
         public void check() {
             Throwable first = errors.poll();
