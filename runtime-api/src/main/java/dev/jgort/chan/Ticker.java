@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -118,8 +117,7 @@ public final class Ticker implements TimerSource {
         long gen = generation;
         period = ns;
         nextDue = System.nanoTime() + ns;
-        pending.future = TimerQueue.EXECUTOR.scheduleAtFixedRate(TimerQueue.task(self, t -> t.onTick(gen)), ns, ns,
-                TimeUnit.NANOSECONDS);
+        pending.future = TimerQueue.scheduleAtFixedRate(TimerQueue.task(self, t -> t.onTick(gen)), ns);
     }
 
     /**

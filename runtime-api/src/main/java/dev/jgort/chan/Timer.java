@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -30,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #afterFunc} is Go's {@code time.AfterFunc}. A goroutine waiting on an armed timer's channel is
  * not reported as deadlocked (Go's {@code checkdead} rule): the timer will wake it.
  *
- * <p>Locking: {@link #lock} guards every field below it and is held while sending; it is taken before
+ * <p>Locking: {@link #lock} guards every field below it (but {@link #blocked}'s decrement) and is held while sending; it is taken before
  * the channel's lock (firing sends under it), never after, so the channel calls the hooks without its
  * own lock held.
  */
@@ -45,10 +45,16 @@ public final class Timer implements TimerSource {
     private volatile boolean active;
     /** lock: when it is due ({@code System.nanoTime()}), while {@link #active}. */
     private long when;
-    /** lock: receivers waiting on {@link #c} (Go's {@code t.blocked}). */
-    private int blocked;
-    /** lock: its task in the timer queue: while a receiver waits (or always, for afterFunc); else null. */
-    private ScheduledFuture<?> scheduled;
+    /**
+     * Receivers waiting on {@link #c} (Go's {@code t.blocked}): incremented under the lock, decremented
+     * without it ({@link #unblockTimerChan} takes the lock only if there is a task to take out).
+     */
+    private final AtomicInteger blocked = new AtomicInteger();
+    /**
+     * lock (written): its task in the timer queue, while a receiver waits (or always, for afterFunc);
+     * else null. Volatile for {@link #unblockTimerChan}'s look without the lock.
+     */
+    private volatile ScheduledFuture<?> scheduled;
     /** lock: bumped by stop/reset, so that a firing already under way for an older arming is dropped. */
     private long generation;
 
@@ -157,13 +163,13 @@ public final class Timer implements TimerSource {
         long now = System.nanoTime();
         when = ns > Long.MAX_VALUE / 2 ? now + Long.MAX_VALUE / 2 : now + ns; // far enough: never
         active = true;
-        if (fn != null || blocked > 0) schedule(now);
+        if (fn != null || blocked.get() > 0) schedule(now);
     }
 
     /** Puts the current arming in the timer queue. Must hold the lock. */
     private void schedule(long now) {
         long gen = generation;
-        scheduled = TimerQueue.EXECUTOR.schedule(() -> fire(gen), Math.max(0, when - now), TimeUnit.NANOSECONDS);
+        scheduled = TimerQueue.schedule(() -> fire(gen), when - now);
     }
 
     /** Takes the current arming out of the timer queue, if it is there. Must hold the lock. */
@@ -218,18 +224,26 @@ public final class Timer implements TimerSource {
     public void blockTimerChan() {
         lock.lock();
         try {
-            blocked++;
+            blocked.incrementAndGet();
             if (active && scheduled == null) schedule(System.nanoTime());
         } finally {
             lock.unlock();
         }
     }
 
+    /**
+     * Without the lock when there is nothing to take out: a receiver woken by this timer's send finds
+     * {@link #scheduled} already null, and must not queue up on the lock the firing thread still holds
+     * (measured: in a burst every woken receiver parked on it once more). A race with a reset that has
+     * just queued a task for this last receiver can leave that task queued with no one waiting; it
+     * fires in time, into the channel, as an eager timer would.
+     */
     @Override
     public void unblockTimerChan() {
+        if (blocked.decrementAndGet() != 0 || fn != null || scheduled == null) return;
         lock.lock();
         try {
-            if (--blocked == 0 && fn == null) unschedule();
+            if (blocked.get() == 0) unschedule();
         } finally {
             lock.unlock();
         }

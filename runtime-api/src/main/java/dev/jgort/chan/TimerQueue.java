@@ -4,51 +4,80 @@ import java.lang.ref.Cleaner;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The one daemon thread, {@code jgort-timers}, that fires every {@link Timer} and {@link Ticker}
- * (Go keeps timers in per-P heaps run by the scheduler; channels here do not depend on a runtime, so
- * their timers cannot either). Created on first use. A timer's send readies its receiver from this
- * thread, which on jgort means the global run queue.
+ * The daemon threads {@code jgort-timers-<i>} that fire every {@link Timer} and {@link Ticker}, one per
+ * core up to 4, each with its own queue; a timer goes to a random one (Go keeps timers in per-P heaps
+ * run by the scheduler; channels here do not depend on a runtime, so their timers cannot either).
+ * Created on first use. A timer's send readies its receiver from one of these threads, which on jgort
+ * means the global run queue. Several threads, because a burst of timers due together is fired at the
+ * rate one thread can ready goroutines (a few µs each: bench/README, "Timer bursts").
  *
  * <p>Go 1.23: a timer or ticker that nothing references any more is collected, fired or not, stopped
- * or not. Here the queue holds each one only weakly ({@link #task}): its scheduled task reaches it
- * through a {@link WeakReference}, and once the collector has found it unreachable, a {@link Cleaner}
- * cancels the task, which leaves the queue with the next purge ({@link #cancel}). So
- * {@code Timer.after(1 min)} in a loop of selects that end by another case holds no memory for that
- * minute. A goroutine blocked on the channel keeps its timer reachable (through the channel it waits
- * on), so a timer someone waits for always fires. {@code Timer.afterFunc}'s task holds its timer
- * strongly instead: its function runs whether or not the timer is referenced, as in Go.
+ * or not. A channel timer is queued only while a receiver waits on it ({@link Timer}), so it is
+ * collected with its channel. A ticker stays queued while it runs, holding its ticker only weakly
+ * ({@link #task}): once the collector has found the ticker unreachable, a {@link Cleaner} cancels its
+ * task, which leaves the queue with the next purge ({@link #cancel}). {@code Timer.afterFunc}'s task
+ * holds its timer strongly: its function runs whether or not the timer is referenced, as in Go.
  */
 final class TimerQueue {
     private TimerQueue() {}
 
-    static final ScheduledThreadPoolExecutor EXECUTOR;
+    private static final ScheduledThreadPoolExecutor[] SHARDS;
     private static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().name("jgort-timer-cleaner").daemon().factory());
 
     static {
-        // Cancelling only marks a task (O(1)); cancelled tasks leave the queue in batches (purge), once
-        // they are a quarter of it, as Go cleans deleted timers from its heaps (adjusttimers).
-        var ex = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("jgort-timers").daemon().factory());
-        ex.setRemoveOnCancelPolicy(false);
-        EXECUTOR = ex;
+        // Cancelling only marks a task (O(1)); cancelled tasks leave the queues in batches (purge), once
+        // they are a quarter of them, as Go cleans deleted timers from its heaps (adjusttimers).
+        int n = Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4);
+        SHARDS = new ScheduledThreadPoolExecutor[n];
+        for (int i = 0; i < n; i++) {
+            var ex = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("jgort-timers-" + i).daemon().factory());
+            ex.setRemoveOnCancelPolicy(false);
+            SHARDS[i] = ex;
+        }
+    }
+
+    /** Runs {@code task} once after {@code nanos} (0 or less: at once), on a random timer thread. */
+    static ScheduledFuture<?> schedule(Runnable task, long nanos) {
+        return shard().schedule(task, Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs {@code task} every {@code periodNanos}, the first time after one period. */
+    static ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long periodNanos) {
+        return shard().scheduleAtFixedRate(task, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static ScheduledThreadPoolExecutor shard() {
+        return SHARDS.length == 1 ? SHARDS[0] : SHARDS[ThreadLocalRandom.current().nextInt(SHARDS.length)];
+    }
+
+    /** The tasks queued on all timer threads, cancelled ones not yet purged included. */
+    static int size() {
+        int n = 0;
+        for (var ex : SHARDS) n += ex.getQueue().size();
+        return n;
     }
 
     /** Tasks cancelled since the last purge. */
     private static final AtomicInteger CANCELLED = new AtomicInteger();
 
     /**
-     * Cancels a timer's task (stopped, reset, or its timer collected); purges the queue of cancelled
-     * tasks once they are a quarter of it, on the calling thread (a stop() or the cleaner's), so that
-     * the queue never holds more than about a third again of the live timers, and the work per
-     * cancel stays O(1) amortised.
+     * Cancels a timer's task (stopped, reset, its last receiver gone, or its ticker collected); purges
+     * the queues of cancelled tasks once they are a quarter of them, on the calling thread, so that the
+     * queues never hold more than about a third again of the live timers, and the work per cancel
+     * stays O(1) amortised.
      */
     static void cancel(ScheduledFuture<?> f) {
         if (!f.cancel(false)) return;
         int n = CANCELLED.incrementAndGet();
-        if (n >= 64 && n >= EXECUTOR.getQueue().size() / 4 && CANCELLED.compareAndSet(n, 0)) EXECUTOR.purge();
+        if (n >= 64 && n >= size() / 4 && CANCELLED.compareAndSet(n, 0)) {
+            for (var ex : SHARDS) ex.purge();
+        }
     }
 
     /**

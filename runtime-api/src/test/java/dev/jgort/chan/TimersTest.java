@@ -31,7 +31,7 @@ class TimersTest {
     @Test
     void afterInALoopOfSelectsThatEndByAnotherCaseQueuesNoTimer() throws InterruptedException {
         Chan<Integer> ready = Chan.make(1);
-        int base = TimerQueue.EXECUTOR.getQueue().size();
+        int base = TimerQueue.size();
         int maxSeen = 0;
         for (int i = 0; i < 1_000_000; i++) {
             assertTrue(ready.trySend(i));
@@ -40,7 +40,7 @@ class TimersTest {
                     .recv(Timer.after(Duration.ofMinutes(1)), v -> fail("a one-minute timeout fired"))
                     .select();
             assertEquals(0, chosen);
-            if ((i & 0x3ff) == 0) maxSeen = Math.max(maxSeen, TimerQueue.EXECUTOR.getQueue().size() - base);
+            if ((i & 0x3ff) == 0) maxSeen = Math.max(maxSeen, TimerQueue.size() - base);
         }
         assertTrue(maxSeen <= 16, "timers queued during the loop: up to " + maxSeen);
     }
@@ -50,7 +50,7 @@ class TimersTest {
     @Test
     void afterInSelectsThatWaitAndEndByAnotherCaseLeavesTheQueue() throws InterruptedException {
         Chan<Integer> c = Chan.make();
-        int base = TimerQueue.EXECUTOR.getQueue().size();
+        int base = TimerQueue.size();
         Thread sender = Thread.ofPlatform().start(() -> {
             try {
                 for (int i = 0; i < 20_000; i++) c.send(i);
@@ -65,7 +65,7 @@ class TimersTest {
                     .recv(Timer.after(Duration.ofMinutes(1)), v -> fail("a one-minute timeout fired"))
                     .select();
             assertEquals(0, chosen);
-            maxSeen = Math.max(maxSeen, TimerQueue.EXECUTOR.getQueue().size() - base);
+            maxSeen = Math.max(maxSeen, TimerQueue.size() - base);
         }
         sender.join();
         assertTrue(maxSeen <= 1_000, "cancelled timers are purged once they are a quarter of the queue: up to " + maxSeen);
@@ -74,7 +74,7 @@ class TimersTest {
     // Go 1.23: time.Tick's ticker, never stopped, is collected once its channel is unreferenced.
     @Test
     void unreferencedTickersAreCollectedWithoutStop() throws InterruptedException {
-        int base = TimerQueue.EXECUTOR.getQueue().size();
+        int base = TimerQueue.size();
         for (int i = 0; i < 10_000; i++) {
             Ticker.tick(Duration.ofMillis(50)); // dropped at once
         }
@@ -134,9 +134,9 @@ class TimersTest {
     /** Runs collections until the timer queue holds at most {@code n} tasks; fails after 60 s. */
     private static void awaitQueueAtMost(int n, String what) {
         long deadline = System.nanoTime() + BOUND_NANOS;
-        while (TimerQueue.EXECUTOR.getQueue().size() > n) {
+        while (TimerQueue.size() > n) {
             if (System.nanoTime() - deadline > 0) {
-                fail("timed out waiting for " + what + ": " + TimerQueue.EXECUTOR.getQueue().size() + " queued");
+                fail("timed out waiting for " + what + ": " + TimerQueue.size() + " queued");
             }
             System.gc();
             Thread.onSpinWait();

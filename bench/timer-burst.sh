@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# A burst of 100,000 timers due at the same instant (issue 11): how late the goroutines wake (p50, p99,
+# max), Go 1.19's program (bench/go/timerburst) and jgort's TimerBurst (jgort and the JDK's default
+# scheduler, each with jgort's Timer.after and with Thread.sleep), one after the other in one script,
+# each with 2 Ps / carriers. Go comes from the OS packages (golang-1.19-go; installed with apt-get
+# when missing and running as root). About 3 minutes on 2 cores.
+#
+#   bench/timer-burst.sh [rounds]     # measured rounds of each (default 5), after one warm-up round
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+rounds="${1:-5}"
+
+GO=/usr/lib/go-1.19/bin/go
+if [[ ! -x "$GO" ]]; then
+    if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "timer-burst: installing golang-1.19-go with apt-get" >&2
+        apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q golang-1.19-go
+    else
+        echo "timer-burst: Go 1.19 is needed at $GO: install the golang-1.19-go package" >&2
+        exit 2
+    fi
+fi
+export GOCACHE="${GOCACHE:-$PWD/bench/target/go-cache}" GOFLAGS=-mod=mod GOMAXPROCS=2
+
+echo "== Go: timer burst"
+(cd bench/go && "$GO" run ./timerburst -rounds "$rounds")
+echo "== jgort and the JDK: timer burst"
+./jgort run dev.jgort.bench.TimerBurst "$rounds"
