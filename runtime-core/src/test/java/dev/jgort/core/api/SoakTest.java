@@ -2,7 +2,9 @@ package dev.jgort.core.api;
 
 import dev.jgort.api.DeadlockException;
 import dev.jgort.api.Go;
+import dev.jgort.api.GState;
 import dev.jgort.api.GoRuntime;
+import dev.jgort.api.Goroutine;
 import dev.jgort.api.RuntimeStats;
 import dev.jgort.chan.Chan;
 import dev.jgort.chan.Select;
@@ -12,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 import static dev.jgort.core.api.GoTestSupport.BOUND;
-import static dev.jgort.core.api.GoTestSupport.awaitNumGoroutine;
+import static dev.jgort.core.api.GoTestSupport.awaitState;
 import static dev.jgort.core.api.GoTestSupport.config;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -223,16 +227,18 @@ class SoakTest {
         GoRuntime rt = GoRuntime.start(config(2));
         Failures failures = new Failures();
         LongAdder interrupted = new LongAdder();
-        Chan<Integer> never = Chan.make();
-        int n = 0;
-        for (int i = 0; i < 50; i++, n += 4) {
-            rt.go(() -> onInterrupt(interrupted, never::recv));
-            rt.go(() -> onInterrupt(interrupted, () -> never.send(1)));
-            rt.go(() -> onInterrupt(interrupted, () -> new Select().select())); // Go's select {}
-            rt.go(() -> onInterrupt(interrupted, () -> new Select().recv(never, v -> { })
-                    .recv(Timer.after(Duration.ofHours(1)), v -> { }).select()));
+        // Nobody sends on the one, nobody receives from the other: no two of them can pair up.
+        Chan<Integer> nobodySends = Chan.make(), nobodyReceives = Chan.make();
+        List<Goroutine> gs = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            gs.add(failures.go(rt, () -> onInterrupt(interrupted, nobodySends::recv)));
+            gs.add(failures.go(rt, () -> onInterrupt(interrupted, () -> nobodyReceives.send(1))));
+            gs.add(failures.go(rt, () -> onInterrupt(interrupted, () -> new Select().select()))); // Go's select {}
+            gs.add(failures.go(rt, () -> onInterrupt(interrupted, () -> new Select().recv(nobodySends, v -> { })
+                    .recv(Timer.after(Duration.ofHours(1)), v -> { }).select())));
         }
-        awaitNumGoroutine(rt, n);
+        int n = gs.size();
+        for (Goroutine g : gs) awaitState(g, GState.WAITING);
         rt.shutdownNow();
         failures.check();
         assertEquals(n, interrupted.sum(), "every stranded goroutine saw its interrupt");
