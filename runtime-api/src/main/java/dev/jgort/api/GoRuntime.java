@@ -100,6 +100,20 @@ public interface GoRuntime extends AutoCloseable {
      */
     String schedTrace(boolean detail);
 
+    /**
+     * Go's goroutine dump ({@code pprof} goroutine profile with {@code debug=2}, or the dump of a
+     * {@code SIGQUIT}): for every goroutine, Go's header exactly ({@code goroutine 18 [chan receive,
+     * 2 minutes]:}, {@code [running]}, {@code [runnable]}, {@code [syscall]}, {@code [select (no cases)]},
+     * {@code [sleep]}, {@code [sync.Mutex.Lock]}, ...; {@code , locked to thread}), its Java frames, and
+     * {@code created by ... in goroutine N} when another goroutine of this runtime made it. Taken
+     * without stopping the world, so each goroutine is shown as it was at its turn. The deadlock report
+     * of {@link DeadlockException} has the same format.
+     */
+    String dumpGoroutines();
+
+    /** {@link #dumpGoroutines()}, written to {@code out}. */
+    void dumpGoroutines(java.io.Writer out) throws java.io.IOException;
+
     /** The configuration this runtime was started with. */
     RuntimeConfig config();
 

@@ -100,19 +100,8 @@ final class Deadlock {
         return new DeadlockException(s.numGoroutine(), report(s));
     }
 
-    /** Go's goroutine dump: a header and the stack of each goroutine. */
+    /** The goroutines, in Go's goroutine-dump format ({@link GoroutineDump}). */
     static String report(Sched s) {
-        StringBuilder b = new StringBuilder();
-        for (G gp : s.allgsSnapshot()) {
-            if (gp.status() == G.DEAD) continue;
-            b.append("goroutine ").append(gp.goid).append(" [").append(SchedTrace.waitReason(gp, gp.status()))
-                    .append(", ").append(gp.state().name().toLowerCase(java.util.Locale.ROOT)).append("] \"").append(gp.name())
-                    .append("\":\n");
-            for (StackTraceElement e : gp.thread.getStackTrace()) {
-                b.append("\tat ").append(e).append('\n');
-            }
-            b.append('\n');
-        }
-        return b.toString();
+        return GoroutineDump.toString(s);
     }
 }

@@ -25,8 +25,9 @@ final class G implements Goroutine, CurrentGoroutine {
     static final int IDLE = 0, RUNNABLE = 1, RUNNING = 2, SYSCALL = 3, WAITING = 4, DEAD = 6;
     private static final long STATE_MASK = 0xFF, SEQ_ONE = 0x100;
 
-    // A million live goroutines are a million Gs: the G holds only what the scheduler needs (64 bytes
-    // with compressed references: hence the two nesting counts are shorts). Its name is its thread's.
+    // A million live goroutines are a million Gs: the G holds only what the scheduler needs (80 bytes
+    // with compressed references, the goroutine dump's parentGoid and waitSince included: hence the two
+    // nesting counts are shorts). Its name is its thread's.
     // Once it ends, its thread no longer keeps it (GLink).
     final Sched sched;
     final long goid;
@@ -35,6 +36,16 @@ final class G implements Goroutine, CurrentGoroutine {
     final boolean adopted;            // a virtual thread started inside a G by plain JDK APIs
 
     @SuppressWarnings("unused") private volatile long status; // (seq << 8) | state, see STATUS
+    /** Go's {@code g.parentGoid}: the goroutine of this runtime that created it, 0 if none did. */
+    final long parentGoid;
+    /**
+     * Go's {@code g.waitsince}: roughly since when it waits, in {@code System.nanoTime()}; 0 if not
+     * known yet. Set lazily, as Go's garbage collector sets it: the M zeroes it when the G parks
+     * ({@link #endRun}, no clock read on the hot path), and the first observer that finds the G waiting
+     * with 0 (a goroutine dump, a deadlock look) stamps its own time. Racy plain reads and writes: a
+     * lost stamp only makes the next observer stamp later.
+     */
+    long waitSince;
 
     /** Go's {@code g.lockedm}: the M this G is wired to. Written by the G itself while running. */
     volatile M lockedm;
@@ -87,9 +98,10 @@ final class G implements Goroutine, CurrentGoroutine {
     }
 
     /** A G with a new virtual thread running {@code task}. */
-    G(Sched sched, long goid, String name, Runnable task) {
+    G(Sched sched, long goid, long parentGoid, String name, Runnable task) {
         this.sched = sched;
         this.goid = goid;
+        this.parentGoid = parentGoid;
         GLink link = new GLink();
         link.g = this;
         this.thread = VThreads.newThread(link, name == null ? "" : name, task);
@@ -98,9 +110,10 @@ final class G implements Goroutine, CurrentGoroutine {
     }
 
     /** A G for a virtual thread started inside a goroutine. */
-    G(Sched sched, long goid, Thread vthread) {
+    G(Sched sched, long goid, long parentGoid, Thread vthread) {
         this.sched = sched;
         this.goid = goid;
+        this.parentGoid = parentGoid;
         this.thread = vthread;
         this.cont = VThreads.continuation(vthread);
         this.adopted = true;
@@ -118,6 +131,7 @@ final class G implements Goroutine, CurrentGoroutine {
     G(Sched sched, M m) {
         this.sched = sched;
         this.goid = 0;
+        this.parentGoid = 0;
         this.thread = null;
         this.cont = null;
         this.adopted = false;
@@ -129,6 +143,7 @@ final class G implements Goroutine, CurrentGoroutine {
     G(Sched sched) {
         this.sched = sched;
         this.goid = 0;
+        this.parentGoid = 0;
         this.thread = null;
         this.cont = null;
         this.adopted = false;
@@ -225,6 +240,7 @@ final class G implements Goroutine, CurrentGoroutine {
      */
     void endRun(long runningWord) {
         long waiting = (runningWord & ~STATE_MASK) | WAITING;
+        waitSince = 0; // before the CAS publishes _Gwaiting: an observer that sees it waiting stamps it
         if (STATUS.compareAndSet(this, runningWord, waiting)) return;
         // Parked inside Go.syscall: _Gsyscall → _Gwaiting (it is asleep like any parked G). When it is
         // readied and run again it is _Grunning, and exitsyscall finds it so.

@@ -1,6 +1,7 @@
 package dev.jgort.core;
 
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 
 /**
  * The global run queue, Go's {@code sched.runq}: a FIFO of Gs.
@@ -50,6 +51,12 @@ final class GlobalRunQueue {
         lock.assertHeld();
         for (int i = 0; i < n; i++) q.addLast(batch[i]);
         size = q.size();
+    }
+
+    /** Calls {@code action} with each queued G, head first. Must hold the lock. */
+    void forEach(Consumer<G> action) {
+        lock.assertHeld();
+        q.forEach(action);
     }
 
     /** Takes the head, or null. Must hold the lock. */

@@ -61,17 +61,19 @@ final class JgortRuntime implements GoRuntime {
     @Override
     public Goroutine go(String name, Runnable task) {
         G caller = JgortProvider.currentG();
-        if (caller != null && caller.sched == sched) caller.checkPreempt();
-        G gp = newG(name, task);
+        boolean ours = caller != null && caller.sched == sched;
+        if (ours) caller.checkPreempt();
+        G gp = newG(name, task, ours ? caller.goid : 0);
         gp.thread.start();
         return gp;
     }
 
     private Thread newThread(Runnable task) {
-        return newG(null, task).thread;
+        G caller = JgortProvider.currentG();
+        return newG(null, task, caller != null && caller.sched == sched ? caller.goid : 0).thread;
     }
 
-    private G newG(String name, Runnable task) {
+    private G newG(String name, Runnable task, long parentGoid) {
         Objects.requireNonNull(task, "task");
         RuntimeException f = sched.fatal;
         if (f != null) {
@@ -81,7 +83,7 @@ final class JgortRuntime implements GoRuntime {
             throw new RejectedExecutionException("jgort runtime is closed: it accepts no new goroutines from "
                     + "outside (its own goroutines may still start more until all have ended)");
         }
-        return new G(sched, sched.newGoid(), name, task);
+        return new G(sched, sched.newGoid(), parentGoid, name, task);
     }
 
     private boolean callerIsOurGoroutine() {
@@ -150,6 +152,16 @@ final class JgortRuntime implements GoRuntime {
     @Override
     public String schedTrace(boolean detail) {
         return SchedTrace.format(sched, detail);
+    }
+
+    @Override
+    public String dumpGoroutines() {
+        return GoroutineDump.toString(sched);
+    }
+
+    @Override
+    public void dumpGoroutines(java.io.Writer out) throws java.io.IOException {
+        GoroutineDump.write(sched, Objects.requireNonNull(out, "out"));
     }
 
     @Override

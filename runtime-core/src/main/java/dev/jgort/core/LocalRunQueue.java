@@ -2,6 +2,7 @@ package dev.jgort.core;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.function.Consumer;
 
 /**
  * A P's local run queue: Go's {@code p.runq} (a 256-slot ring) and {@code p.runnext}.
@@ -136,6 +137,22 @@ final class LocalRunQueue {
         int n = Math.min(head - cleared, SIZE);
         for (int i = head - n; i != head; i++) SLOT.setOpaque(ring, i & MASK, (G) null);
         cleared = head;
+    }
+
+    /**
+     * For goroutine dumps: calls {@code action} with {@code runnext} and the Gs between head and tail,
+     * read racily from any thread (a G taken meanwhile may be seen, or one put meanwhile missed; callers
+     * check the status). Never modifies the queue.
+     */
+    void forEach(Consumer<G> action) {
+        G next = (G) RUNNEXT.getVolatile(this);
+        if (next != null) action.accept(next);
+        int h = (int) HEAD.getAcquire(this);
+        int t = (int) TAIL.getAcquire(this);
+        for (int i = h, n = Math.min(t - h, SIZE); n > 0; i++, n--) {
+            G gp = (G) SLOT.getAcquire(ring, i & MASK);
+            if (gp != null) action.accept(gp);
+        }
     }
 
     /** For tests: how many ring slots hold a G (live or stale). */

@@ -308,13 +308,15 @@ final class Sched implements LocalRunQueue.Overflow {
     void readyForeign(Runnable r) {
         try {
             Thread vt = VThreads.ownerOf(r);
+            G caller = JgortProvider.currentG(); // the goroutine starting the thread, if one of ours
+            long parent = caller != null && caller.sched == this ? caller.goid : 0;
             if (vt == null) {
-                new G(this, newGoid(), (String) null, r).thread.start();
+                new G(this, newGoid(), parent, (String) null, r).thread.start();
                 return;
             }
             G gp = adopted.get(vt);
             if (gp == null) {
-                gp = adopted.computeIfAbsent(vt, t -> new G(this, newGoid(), t));
+                gp = adopted.computeIfAbsent(vt, t -> new G(this, newGoid(), parent, t));
             }
             ready(gp);
         } catch (Throwable t) {

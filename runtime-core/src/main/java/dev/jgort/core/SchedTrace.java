@@ -1,13 +1,11 @@
 package dev.jgort.core;
 
 import dev.jgort.api.RuntimeStats;
-import dev.jgort.spi.WaitReason;
 
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Go's {@code schedtrace}: the {@code SCHED} line and, with detail, one line per P, M and G, in the
@@ -101,19 +99,9 @@ final class SchedTrace {
         return b.toString();
     }
 
-    /**
-     * Go's wait reason: the park blocker's own ({@link WaitReason}: "chan receive", "select", ...), or
-     * one derived from the JDK thread state.
-     */
+    /** Go's wait reason of a waiting G ({@link GoroutineDump#waitReason}), "" for any other status. */
     static String waitReason(G gp, int status) {
-        if (status != G.WAITING) return "";
-        if (LockSupport.getBlocker(gp.thread) instanceof WaitReason r) return r.waitReason();
-        return switch (gp.thread.getState()) {
-            case TIMED_WAITING -> "sleep";
-            case BLOCKED -> "sync.Mutex.Lock";
-            case WAITING -> "park";
-            default -> "";
-        };
+        return status == G.WAITING ? GoroutineDump.waitReason(gp) : "";
     }
 
     static RuntimeStats stats(Sched s) {

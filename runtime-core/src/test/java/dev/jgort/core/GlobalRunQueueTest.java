@@ -9,7 +9,7 @@ class GlobalRunQueueTest {
     @Test
     void fifoWithHeadInsertAndBatches() {
         G[] gs = new G[5];
-        for (int i = 0; i < gs.length; i++) gs[i] = new G(null, i + 1, "g" + i, () -> { });
+        for (int i = 0; i < gs.length; i++) gs[i] = new G(null, i + 1, 0, "g" + i, () -> { });
         SchedLock lock = new SchedLock();
         GlobalRunQueue q = new GlobalRunQueue(lock);
         lock.lock();

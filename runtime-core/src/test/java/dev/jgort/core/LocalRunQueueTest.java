@@ -20,7 +20,7 @@ class LocalRunQueueTest {
 
     private static G[] gs(int n) {
         G[] gs = new G[n];
-        for (int i = 0; i < n; i++) gs[i] = new G(null, i + 1, "g" + i, () -> { });
+        for (int i = 0; i < n; i++) gs[i] = new G(null, i + 1, 0, "g" + i, () -> { });
         return gs;
     }
 

@@ -955,7 +955,7 @@ class ChanTest {
             try {
                 awaitParked(g, reason);
                 DeadlockException e = assertThrows(DeadlockException.class, rt::close);
-                String header = "goroutine " + g.id() + " [" + reason + ", waiting] \"blocked-forever\":";
+                String header = "goroutine " + g.id() + " [" + reason + "]:"; // Go's header exactly
                 assertTrue(e.getMessage().contains(header), () -> "expected \"" + header + "\" in:\n" + e.getMessage());
                 assertEquals(1, e.goroutines());
             } finally {
