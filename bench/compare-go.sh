@@ -12,17 +12,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rounds="${1:-20}"
 
-GO=/usr/lib/go-1.19/bin/go
-if [[ ! -x "$GO" ]]; then
-    if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-        echo "compare-go: installing golang-1.19-go with apt-get" >&2
-        apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q golang-1.19-go
-    else
-        echo "compare-go: Go 1.19 is needed at $GO: install the golang-1.19-go package" >&2
-        exit 2
-    fi
-fi
-export GOCACHE="${GOCACHE:-$PWD/bench/target/go-cache}" GOFLAGS=-mod=mod GOMAXPROCS=2
+source bench/go/go-env.sh compare-go
 
 echo "== Go: cgo call"
 (cd bench/go && "$GO" run ./cgocall -rounds "$rounds")
