@@ -95,6 +95,27 @@ public interface GoRuntime extends AutoCloseable {
     RuntimeStats stats();
 
     /**
+     * Go's {@code runtime/metrics.Read} for everything at once: the metrics by name, in name order, each
+     * value a {@link Long}, or a {@link Float64Histogram} for {@code :seconds} distributions. Go's own
+     * names where the metric is Go's:
+     * <ul>
+     *   <li>{@code /sched/goroutines:goroutines}, {@code /sched/gomaxprocs:threads};
+     *   <li>{@code /sched/latencies:seconds}: how long goroutines stayed runnable before they ran,
+     *       sampled as Go samples it (one in 8 of each goroutine's turns; no clock is read for the
+     *       others);
+     *   <li>{@code /sched/pauses/total/other:seconds}: stop-the-world pauses (GOMAXPROCS changes,
+     *       {@link #stopTheWorld}), from the stop's start to the world's start;
+     * </ul>
+     * and jgort's under {@code /jgort/}: {@code /jgort/sched/goroutines-created:goroutines},
+     * {@code /jgort/sched/threads:threads} (Ms alive), {@code /jgort/sched/threads-created:threads},
+     * {@code /jgort/sched/threads-extra:threads}, {@code /jgort/sched/steals:events},
+     * {@code /jgort/sched/stolen-goroutines:goroutines}, {@code /jgort/sched/retakes-syscall:events},
+     * {@code /jgort/sched/retakes-native:events}, {@code /jgort/sched/stolen-procs:events}.
+     * The same are the attributes of this runtime's MBean, {@code dev.jgort:type=GoRuntime,id=<id>}.
+     */
+    java.util.SortedMap<String, Object> metrics();
+
+    /**
      * Go's {@code schedtrace} output: one {@code SCHED} line, and with {@code detail} one line per P,
      * M and goroutine ({@code scheddetail=1}).
      */

@@ -40,7 +40,8 @@ final class G implements Goroutine, CurrentGoroutine {
     final long parentGoid;
     /**
      * Go's {@code g.waitsince}: roughly since when it waits, in {@code System.nanoTime()}; 0 if not
-     * known yet. Set lazily, as Go's garbage collector sets it: the M zeroes it when the G parks
+     * known yet. (While the G is runnable after a sampled turn, since when it is runnable: see
+     * {@link #sampled}.) Set lazily, as Go's garbage collector sets it: the M zeroes it when the G parks
      * ({@link #endRun}, no clock read on the hot path), and the first observer that finds the G waiting
      * with 0 (a goroutine dump, a deadlock look) stamps its own time. Racy plain reads and writes: a
      * lost stamp only makes the next observer stamp later.
@@ -186,7 +187,22 @@ final class G implements Goroutine, CurrentGoroutine {
     /** {@code _Gidle} → {@code _Grunnable} (newproc). @return false if the G was not idle */
     boolean casIdleToRunnable() {
         long w = (long) STATUS.getVolatile(this);
-        return (w & STATE_MASK) == IDLE && STATUS.compareAndSet(this, w, (w & ~STATE_MASK) | RUNNABLE);
+        if ((w & STATE_MASK) != IDLE) return false;
+        long next = (w & ~STATE_MASK) | RUNNABLE;
+        if (sampled(next)) waitSince = System.nanoTime();
+        return STATUS.compareAndSet(this, w, next);
+    }
+
+    /**
+     * Go's scheduler-latency sampling ({@code gTrackingPeriod}): one in 8 of a goroutine's turns to
+     * {@code _Grunnable}, chosen from the status word's sequence and the goid so that no clock is read
+     * for the other 7. For a sampled word the one who makes the G runnable stamps {@link #waitSince}
+     * with the time (it is free: a runnable G waits for nothing), and {@code execute} records how long
+     * it stayed runnable ({@code /sched/latencies:seconds}). A stamp lost to a race with {@link #endRun}
+     * (which zeroes it) is skipped.
+     */
+    boolean sampled(long word) {
+        return ((word >>> 8) + goid & 7) == 0;
     }
 
     /** {@code _Grunning} ↔ {@code _Gsyscall}, keeping the sequence (the running M's word stays valid). */
@@ -220,7 +236,9 @@ final class G implements Goroutine, CurrentGoroutine {
             if (s != WAITING && s != RUNNING && s != SYSCALL) {
                 throw new IllegalStateException("ready: bad g status " + s + " for goroutine " + goid);
             }
-            if (STATUS.compareAndSet(this, w, ((w & ~STATE_MASK) + SEQ_ONE) | RUNNABLE)) return;
+            long next = ((w & ~STATE_MASK) + SEQ_ONE) | RUNNABLE;
+            if (sampled(next)) waitSince = System.nanoTime(); // runnable since (see sampled)
+            if (STATUS.compareAndSet(this, w, next)) return;
         }
     }
 

@@ -32,6 +32,10 @@ final class JgortRuntime implements GoRuntime {
     private volatile boolean closed;
     /** Serializes closers: a second close() waits for the first. */
     private final Object closeLock = new Object();
+    /** dev.jgort:type=GoRuntime,id=N while open (registered in the background); null with -Djgort.jmx=false. */
+    private final RuntimeMBean mbean;
+    /** Guarded by closeLock: the MBean was unregistered (by the first close that ended). */
+    private boolean unregistered;
     /**
      * This runtime's callback entry points, handed out only by {@link JgortProvider#extraMs} (an SPI
      * route), not by implementing {@link ExtraMs} here: see {@link ExtraMs} for why.
@@ -43,6 +47,7 @@ final class JgortRuntime implements GoRuntime {
         VThreads.startPollers(); // from this platform thread, so the JDK's pollers never run on us
         this.sched = new Sched(this, config, backend);
         sched.sysmon.start();
+        this.mbean = RuntimeMBean.registerLater(this, sched.runtimeId);
     }
 
     // ---- goroutines -----------------------------------------------------------------------------
@@ -155,6 +160,11 @@ final class JgortRuntime implements GoRuntime {
     }
 
     @Override
+    public java.util.SortedMap<String, Object> metrics() {
+        return Metrics.read(sched);
+    }
+
+    @Override
     public String dumpGoroutines() {
         return GoroutineDump.toString(sched);
     }
@@ -185,9 +195,17 @@ final class JgortRuntime implements GoRuntime {
         }
         closed = true;
         synchronized (closeLock) {
-            RuntimeException failure = awaitGoroutines();
-            sched.stopIdleMs();
-            awaitMExit();
+            RuntimeException failure;
+            try {
+                failure = awaitGoroutines();
+                sched.stopIdleMs();
+                awaitMExit();
+            } finally {
+                if (mbean != null && !unregistered) {
+                    unregistered = true;
+                    mbean.unregister();
+                }
+            }
             if (failure != null) throw failure;
         }
     }

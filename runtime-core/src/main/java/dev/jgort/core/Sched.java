@@ -119,6 +119,10 @@ final class Sched implements LocalRunQueue.Overflow {
     final LongAdder stolenProcs = new LongAdder();
     /** Times an M was wanted but maxmcount said no. */
     final LongAdder threadLimitHits = new LongAdder();
+    /** Go's {@code sched.timeToRun}: how long sampled goroutines stayed runnable ({@code /sched/latencies:seconds}). */
+    final TimeHistogram latencies = new TimeHistogram();
+    /** Go's stop-the-world pause times ({@code /sched/pauses/total/other:seconds}): stop to start, by {@link World}. */
+    final TimeHistogram pauses = new TimeHistogram();
     /** Whether the thread-limit message was printed; set once by CAS (the first hit to win prints). */
     private volatile boolean threadLimitReported;
     /** Ps taken from goroutines in a syscall (by sysmon's retake). */
@@ -475,6 +479,10 @@ final class Sched implements LocalRunQueue.Overflow {
      */
     private boolean execute(M mp, G gp, boolean inheritTime) {
         long word = gp.beginRun();
+        if (gp.sampled(word)) {
+            long since = gp.waitSince;
+            if (since != 0) latencies.record(System.nanoTime() - since);
+        }
         P pp = mp.p;
         gp.preempt = false;
         gp.m = mp; // before it mounts: its code runs on this thread

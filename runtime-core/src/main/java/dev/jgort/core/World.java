@@ -29,6 +29,8 @@ final class World {
      * world may be started by another thread than the one that stopped it.
      */
     private final Semaphore worldsema = new Semaphore(1);
+    /** When the current stop began (Go's pause start); written and read by the worldsema holder only. */
+    private long stwStartNanos;
     /** Go's {@code sched.stopwait}: Ps yet to stop. sched.lock. */
     private int stopwait;
     private final Note stopnote = new Note();
@@ -85,6 +87,7 @@ final class World {
      */
     void stopTheWorld() {
         worldsema.acquireUninterruptibly();
+        stwStartNanos = System.nanoTime();
         M mp = sched.currentM();
         boolean inG = mp != null && mp.running(); // a goroutine, or a callback on an extra M
         if (inG) mp.lockP(); // sysmon must not take our P between this read and its _Pgcstop
@@ -205,6 +208,7 @@ final class World {
         }
         sched.sysmon.wake();
         sched.wakep(); // the world may have more idle Ps than spinning Ms
+        sched.pauses.record(System.nanoTime() - stwStartNanos);
         worldsema.release();
     }
 
