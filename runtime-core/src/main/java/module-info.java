@@ -10,6 +10,7 @@ module dev.jgort.core {
     requires dev.jgort.api;
     requires java.management; // Sysmon: the carriers' CPU time (ThreadMXBean)
     requires jdk.management;  // StackPolicy: the VM's stack flags (com.sun.management.HotSpotDiagnosticMXBean)
+    requires jdk.jfr;         // JfrEvents
 
     provides dev.jgort.spi.RuntimeProvider with dev.jgort.core.JgortProvider;
     provides dev.jgort.spi.ThreadBackend with dev.jgort.core.JavaThreadBackend;

@@ -1,5 +1,6 @@
 package dev.jgort.core;
 
+import dev.jgort.api.DeadlockException;
 import dev.jgort.api.GoRuntime;
 import dev.jgort.api.Goroutine;
 import dev.jgort.api.RuntimeConfig;
@@ -48,6 +49,7 @@ final class JgortRuntime implements GoRuntime {
         this.sched = new Sched(this, config, backend);
         sched.sysmon.start();
         this.mbean = RuntimeMBean.registerLater(this, sched.runtimeId);
+        JfrEvents.opened(sched);
     }
 
     // ---- goroutines -----------------------------------------------------------------------------
@@ -134,7 +136,7 @@ final class JgortRuntime implements GoRuntime {
     @Override
     public WorldStop stopTheWorld(String reason) {
         Objects.requireNonNull(reason, "reason");
-        sched.world.stopTheWorld();
+        sched.world.stopTheWorld(reason);
         AtomicBoolean started = new AtomicBoolean();
         return new WorldStop() {
             @Override
@@ -201,6 +203,7 @@ final class JgortRuntime implements GoRuntime {
                 sched.stopIdleMs();
                 awaitMExit();
             } finally {
+                JfrEvents.closed(sched);
                 if (mbean != null && !unregistered) {
                     unregistered = true;
                     mbean.unregister();
@@ -247,7 +250,9 @@ final class JgortRuntime implements GoRuntime {
                     failure = new IllegalStateException("jgort runtime stopped by a fatal error with "
                             + sched.numGoroutine() + " goroutines left: " + f.getMessage(), f);
                 } else if (deadlock.look(System.nanoTime())) {
-                    failure = Deadlock.exception(sched);
+                    DeadlockException d = Deadlock.exception(sched);
+                    JfrEvents.deadlock(sched, d);
+                    failure = d;
                 } else {
                     LockSupport.parkNanos(this, CLOSE_POLL_NANOS);
                     if (Thread.interrupted() && !interrupted) {

@@ -172,6 +172,7 @@ final class Sysmon implements Runnable {
         deadlockLookedAt = now;
         if (!deadlock.look(now)) return;
         var report = Deadlock.exception(sched);
+        JfrEvents.deadlock(sched, report);
         var handler = sched.config.deadlockHandler();
         Thread.ofPlatform().daemon().name("jgort" + sched.runtimeId + "-deadlock-report").start(() -> {
             try {
@@ -291,6 +292,7 @@ final class Sysmon implements Runnable {
         if (!sched.takeRunningP(pp, mp, P.IDLE, Sched.TAKE_STUCK, schedtick, syscalltick)) return false;
         sched.oversubscribed.incrementAndGet(); // until the G takes a P again: Sched.clearStolen
         if (inNative) sched.nativeRetakes.increment(); else sched.stolenProcs.increment();
+        JfrEvents.retake(sched, pp, inNative ? "native call" : "stuck M");
         sched.handoffp(pp);
         return true;
     }
@@ -396,6 +398,7 @@ final class Sysmon implements Runnable {
             if (took) {
                 n++;
                 sched.syscallRetakes.increment();
+                JfrEvents.retake(sched, pp, "syscall");
                 sched.handoffp(pp);
             }
         }

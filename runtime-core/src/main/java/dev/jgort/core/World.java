@@ -31,6 +31,8 @@ final class World {
     private final Semaphore worldsema = new Semaphore(1);
     /** When the current stop began (Go's pause start); written and read by the worldsema holder only. */
     private long stwStartNanos;
+    /** The JFR event of the current stop, if a recording wants it; the worldsema holder's, like stwStartNanos. */
+    private JfrEvents.StopTheWorld stwEvent;
     /** Go's {@code sched.stopwait}: Ps yet to stop. sched.lock. */
     private int stopwait;
     private final Note stopnote = new Note();
@@ -86,8 +88,20 @@ final class World {
      * {@link #startTheWorld}. Takes {@code worldsema}, which startTheWorld releases.
      */
     void stopTheWorld() {
+        stopTheWorld("stopTheWorld");
+    }
+
+    /** {@link #stopTheWorld()}, saying why (the JFR event's reason). */
+    void stopTheWorld(String reason) {
         worldsema.acquireUninterruptibly();
         stwStartNanos = System.nanoTime();
+        JfrEvents.StopTheWorld e = new JfrEvents.StopTheWorld();
+        if (e.isEnabled()) {
+            e.runtime = sched.runtimeId;
+            e.reason = reason;
+            e.begin();
+            stwEvent = e;
+        }
         M mp = sched.currentM();
         boolean inG = mp != null && mp.running(); // a goroutine, or a callback on an extra M
         if (inG) mp.lockP(); // sysmon must not take our P between this read and its _Pgcstop
@@ -209,12 +223,17 @@ final class World {
         sched.sysmon.wake();
         sched.wakep(); // the world may have more idle Ps than spinning Ms
         sched.pauses.record(System.nanoTime() - stwStartNanos);
+        JfrEvents.StopTheWorld e = stwEvent;
+        if (e != null) {
+            stwEvent = null;
+            e.commit();
+        }
         worldsema.release();
     }
 
     /** {@code GOMAXPROCS(n)} at run time: stop the world, resize, start it. Returns the previous value. */
     int setMaxProcs(int n) {
-        stopTheWorld();
+        stopTheWorld("GOMAXPROCS");
         int old;
         sched.lock.lock();
         try {
@@ -224,6 +243,7 @@ final class World {
             sched.lock.unlock();
         }
         startTheWorld();
+        JfrEvents.goMaxProcs(sched, old, n);
         return old;
     }
 
