@@ -30,10 +30,9 @@ final class ModelCheck {
      * {@code lincheck.version}.
      *
      * <p>Past 10 iterations of one loop Lincheck also takes it for a spin loop and forces a thread
-     * switch ("active lock detected"). That is left as it is: raised to the loop's length, the
-     * interleavings of a 64- or 256-step walk are too many for a few hundred invocations to reach the
-     * few that matter (tried: a copy of AllGs's array published in the wrong order went unnoticed), so
-     * such races are stress-tested as well.
+     * switch ("active lock detected"). That is left as it is: raised to the loop's length too, the
+     * interleavings of a 64- or 256-step walk are far too many for a few hundred invocations to reach
+     * the few that matter (tried on AllGs's copy, see {@link AllGsModelTest}).
      */
     static void check(int invocations, int loopBound, Runnable scenario) {
         LincheckSettings defaults = LincheckSettings.Companion.getDEFAULT();
