@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * each G put is taken exactly once, by the owner, a thief, or the overflow, and the queues end empty.
  */
 class LocalRunQueueModelTest {
-    private static final int INVOCATIONS = 1_000;
+    private static final int INVOCATIONS = 500;
     private static final LocalRunQueue.Overflow NO_OVERFLOW = (batch, n) -> fail("unexpected overflow of " + n);
 
     /**
