@@ -167,9 +167,14 @@ final class LocalRunQueue {
      * {@code batch[batchHead..]} (a ring of {@link #SIZE}). With {@code stealRunNext} and an empty ring,
      * takes {@code runnext}, first giving a running owner ~3 µs to take it itself.
      *
+     * <p>A try whose CAS fails has copied Gs into {@code batch} beyond the caller's tail; before it returns,
+     * the slots past the ones taken are cleared, so no stale G is kept alive there (found by
+     * LocalRunQueueModelTest: a lost CAS, then a smaller take, left one behind).
+     *
      * @return the number of Gs taken
      */
     int grab(G[] batch, int batchHead, boolean stealRunNext, boolean ownerRunning) {
+        int written = 0; // batch slots written by tries so far
         while (true) {
             int h = (int) HEAD.getAcquire(this);
             int t = (int) TAIL.getAcquire(this); // synchronizes with the owner's publication
@@ -186,9 +191,11 @@ final class LocalRunQueue {
                         }
                         if (!RUNNEXT.compareAndSet(this, next, null)) continue;
                         SLOT.setRelease(batch, batchHead & MASK, next);
+                        clearBatch(batch, batchHead, 1, written);
                         return 1;
                     }
                 }
+                clearBatch(batch, batchHead, 0, written);
                 return 0;
             }
             if (n > SIZE / 2) continue; // h and t read at different times: inconsistent, retry
@@ -196,8 +203,17 @@ final class LocalRunQueue {
                 G g = (G) SLOT.getAcquire(ring, (h + i) & MASK);
                 SLOT.setRelease(batch, (batchHead + i) & MASK, g);
             }
-            if (HEAD.compareAndSet(this, h, h + n)) return n; // commits the take
+            written = Math.max(written, n);
+            if (HEAD.compareAndSet(this, h, h + n)) { // commits the take
+                clearBatch(batch, batchHead, n, written);
+                return n;
+            }
         }
+    }
+
+    /** Clears {@code batch[batchHead + from .. batchHead + to)}: slots beyond the thief's tail, its own. */
+    private static void clearBatch(G[] batch, int batchHead, int from, int to) {
+        for (int i = from; i < to; i++) SLOT.setOpaque(batch, (batchHead + i) & MASK, (G) null);
     }
 
     /**
