@@ -99,4 +99,26 @@ class MetricsTest {
         }
         assertFalse(server.isRegistered(name), "the MBean outlived its runtime");
     }
+
+    // The JFR events: a recording that enables category jgort sees a GOMAXPROCS change as a
+    // StopTheWorld (reason GOMAXPROCS) and a GoMaxProcs event with both values.
+    @Test
+    void jfrRecordsStopTheWorldAndGoMaxProcs() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("jgort-", ".jfr");
+        try (jdk.jfr.Recording r = new jdk.jfr.Recording(); GoRuntime rt = start(2)) {
+            r.enable("dev.jgort.StopTheWorld");
+            r.enable("dev.jgort.GoMaxProcs");
+            r.start();
+            rt.setMaxProcs(3);
+            r.stop();
+            r.dump(file);
+            List<jdk.jfr.consumer.RecordedEvent> events = jdk.jfr.consumer.RecordingFile.readAllEvents(file);
+            assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("dev.jgort.StopTheWorld")
+                    && "GOMAXPROCS".equals(e.getString("reason"))), events.toString());
+            assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("dev.jgort.GoMaxProcs")
+                    && e.getInt("from") == 2 && e.getInt("to") == 3), events.toString());
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
 }
