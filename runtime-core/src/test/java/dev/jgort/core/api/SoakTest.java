@@ -182,6 +182,7 @@ class SoakTest {
                     rt.forEachP(id -> { });
                     if (i % 8 == 0) {
                         try (var w = rt.stopTheWorld("soak")) {
+                            assertEquals("soak", w.reason());
                             assertTrue(rt.stats().maxProcs() >= 1);
                         }
                     }
