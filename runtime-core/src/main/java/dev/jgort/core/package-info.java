@@ -116,6 +116,12 @@
  *   <tr><td>{@code sched.lock}, {@code lock2}, {@code assertLockHeld}</td><td>{@code SchedLock}</td></tr>
  *   <tr><td>{@code checkdead}</td><td>{@code Deadlock}</td></tr>
  *   <tr><td>{@code schedtrace}</td><td>{@code SchedTrace}</td></tr>
+ *   <tr><td>{@code goroutineheader}, {@code traceback} of every goroutine ({@code pprof} goroutine
+ *       profile, {@code debug=2}), {@code waitsince}</td><td>{@code GoroutineDump}</td></tr>
+ *   <tr><td>{@code runtime/metrics}' scheduler metrics</td><td>{@code Metrics}; the histogram:
+ *       {@code TimeHistogram} ({@code timeHistogram}), sampled in {@code G#sampled}
+ *       ({@code gTrackingPeriod})</td></tr>
+ *   <tr><td>(JMX and JFR, for Java's tools)</td><td>{@code RuntimeMBean}, {@code JfrEvents}</td></tr>
  *   <tr><td>{@code malg}'s stack for an M ({@code allocm})</td><td>{@code StackPolicy}</td></tr>
  *   <tr><td>{@code newosproc}</td><td>{@code JavaThreadBackend}; native threads: runtime-jni</td></tr>
  *   <tr><td>(the JDK's internals: a virtual thread's scheduler and carrier)</td><td>{@code VThreads}</td></tr>
