@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * The JMX view of one runtime, registered as {@code dev.jgort:type=GoRuntime,id=<id>} in the platform
- * MBean server while the runtime is open (jconsole, VisualVM, JMC show it). Its attributes are
+ * MBean server from one second after the runtime starts until it closes (jconsole, VisualVM, JMC show
+ * it; {@code -Djgort.jmx=false} turns it off). Its attributes are
  * {@link GoRuntime#metrics()}'s counts, and the scheduler-latency p50/p99 read from its histogram.
  */
 public interface GoRuntimeMXBean {

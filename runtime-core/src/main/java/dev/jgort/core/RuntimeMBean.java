@@ -6,8 +6,9 @@ import dev.jgort.api.GoRuntimeMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
 import javax.management.MalformedObjectNameException;
@@ -17,10 +18,13 @@ import javax.management.ObjectName;
  * A runtime's {@link GoRuntimeMXBean}, {@code dev.jgort:type=GoRuntime,id=<id>}, registered in the
  * platform MBean server while the runtime is open.
  *
- * <p>Registered in the background, by one daemon thread ({@code jgort-jmx}) for all runtimes: the
- * first use of the platform MBean server costs ~0.6 s here (measured: 552-704 ms in three fresh JVMs),
- * which {@code GoRuntime.start} must not wait for. So the MBean appears shortly after the runtime
- * starts; {@code close()} cancels a registration not done yet, or unregisters. {@code -Djgort.jmx=false}
+ * <p>Registered in the background, by one daemon thread ({@code jgort-jmx}) for all runtimes, one
+ * second after the runtime started: the first use of the platform MBean server costs ~0.6 s of CPU
+ * here (measured: 552-704 ms in three fresh JVMs), which {@code GoRuntime.start} must not wait for,
+ * and which, done at once in the background, still slowed a first start on 2 cores from ~290 to
+ * ~380 ms (three runs each). A program that ends within the second never pays it; one that runs
+ * long enough to be looked at with JMX has its MBean. {@code close()} cancels a registration not done
+ * yet, or unregisters. {@code -Djgort.jmx=false}
  * turns it off. A registration that fails (a name taken by hand) is logged and the runtime runs on.
  *
  * <p>{@link #state} is guarded by this object's monitor (taken by the registrar thread and by
@@ -29,7 +33,8 @@ import javax.management.ObjectName;
 final class RuntimeMBean implements GoRuntimeMXBean {
     private static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("jgort.jmx", "true"));
     private static final int PENDING = 0, REGISTERED = 1, ENDED = 2;
-    private static volatile ExecutorService registrar;
+    private static final long DELAY_MILLIS = 1_000;
+    private static volatile ScheduledExecutorService registrar;
 
     private final JgortRuntime rt;
     private final ObjectName name;
@@ -52,17 +57,19 @@ final class RuntimeMBean implements GoRuntimeMXBean {
     static RuntimeMBean registerLater(JgortRuntime rt, int runtimeId) {
         if (!ENABLED) return null;
         RuntimeMBean b = new RuntimeMBean(rt, nameOf(runtimeId));
-        registrar().execute(b::register);
+        registrar().schedule(b::register, DELAY_MILLIS, TimeUnit.MILLISECONDS);
         return b;
     }
 
-    private static ExecutorService registrar() {
-        ExecutorService r = registrar;
+    private static ScheduledExecutorService registrar() {
+        ScheduledExecutorService r = registrar;
         if (r == null) {
             synchronized (RuntimeMBean.class) {
                 r = registrar;
                 if (r == null) {
-                    r = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("jgort-jmx").daemon().factory());
+                    var ex = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("jgort-jmx").daemon().factory());
+                    ex.setRemoveOnCancelPolicy(true);
+                    r = ex;
                     registrar = r;
                 }
             }
