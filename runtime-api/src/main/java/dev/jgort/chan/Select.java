@@ -147,7 +147,7 @@ public final class Select {
         int n = cases.size();
         boolean timers = false;
         for (Case cs : cases) {
-            TimerSource t = cs.c == null || cs.send ? null : cs.c.timer;
+            TimerSource t = timerOf(cs);
             if (t != null) {
                 t.maybeRunChan(); // a due timer sends now, so that pass 1 sees it ready
                 timers = true;
@@ -240,10 +240,15 @@ public final class Select {
         return i;
     }
 
+    /** The timer or ticker a receive case waits on, or null (a send, a nil channel, a plain channel). */
+    private static TimerSource timerOf(Case cs) {
+        return cs.c == null || cs.send ? null : cs.c.timer;
+    }
+
     /** Go's {@code blockTimerChan} / {@code unblockTimerChan} for each receive case on a timer's channel. */
     private void blockTimerChans(boolean block) {
         for (Case cs : cases) {
-            TimerSource t = cs.c == null || cs.send ? null : cs.c.timer;
+            TimerSource t = timerOf(cs);
             if (t == null) continue;
             if (block) t.blockTimerChan(); else t.unblockTimerChan();
         }

@@ -72,7 +72,7 @@ public final class Timer implements TimerSource {
     /** A timer that fires once after {@code d} (at once if {@code d} is zero or negative): Go's {@code time.NewTimer}. */
     public static Timer start(Duration d) {
         Objects.requireNonNull(d, "duration");
-        return new Timer(null, null).armed(d);
+        return new Timer(null, null).started(d);
     }
 
     /** A channel that receives the time once after {@code d}: Go's {@code time.After}. */
@@ -92,10 +92,11 @@ public final class Timer implements TimerSource {
     public static Timer afterFunc(Duration d, Runnable fn) {
         Objects.requireNonNull(d, "duration");
         Objects.requireNonNull(fn, "fn");
-        return new Timer(fn, Go.inGoroutine() ? Go.runtime() : null).armed(d);
+        return new Timer(fn, Go.inGoroutine() ? Go.runtime() : null).started(d);
     }
 
-    private Timer armed(Duration d) {
+    /** Arms a new timer for its first duration. */
+    private Timer started(Duration d) {
         lock.lock();
         try {
             arm(d);

@@ -81,8 +81,9 @@ final class TimerQueue {
     }
 
     /**
-     * A timer's or ticker's current scheduled task, the one thing its cleaning action holds (never the
-     * owner, or the owner would never become unreachable). {@code future} is written under the owner's
+     * A ticker's current periodic task, the one thing its cleaning action holds (never the ticker, or
+     * the ticker would never become unreachable). (Channel timers need none: one is queued only while
+     * a receiver waits on it, and then it is reachable.) {@code future} is written under the owner's
      * lock; read without it by {@code armed()} and by the cleaner.
      */
     static final class Pending implements Runnable {

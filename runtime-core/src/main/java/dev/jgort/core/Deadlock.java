@@ -83,9 +83,11 @@ final class Deadlock {
             if (mp.running()) return false;
         }
         int asleep = 0;
+        long now = System.nanoTime();
         for (G gp : s.allgsSnapshot()) {
             if (gp.status() == G.DEAD) continue;
             if (gp.status() != G.WAITING) return false;
+            if (gp.waitSince == 0) gp.waitSince = now; // Go's waitsince, stamped by its first observer
             Thread.State ts = gp.thread.getState();
             if (ts != Thread.State.WAITING && ts != Thread.State.BLOCKED) return false; // a timed wait ends
             // Waiting on an armed timer's channel: the timer will wake it (Go's checkdead: timers pending).

@@ -43,7 +43,10 @@ final class G implements Goroutine, CurrentGoroutine {
      * known yet. (While the G is runnable after a sampled turn, since when it is runnable: see
      * {@link #sampled}.) Set lazily, as Go's garbage collector sets it: the M zeroes it when the G parks
      * ({@link #endRun}, no clock read on the hot path), and the first observer that finds the G waiting
-     * with 0 (a goroutine dump, a deadlock look) stamps its own time. Racy plain reads and writes: a
+     * with 0 (a goroutine dump, a deadlock look) stamps its own time. Writers: the M in endRun (0),
+     * whoever makes a sampled turn runnable (its stamp), observers of a waiting G (theirs). Racy plain
+     * reads and writes, no lock: an observer that read _Gwaiting just before a sampled ready may
+     * overwrite that ready's stamp with a slightly later time (one latency sample reads short), and a
      * lost stamp only makes the next observer stamp later.
      */
     long waitSince;

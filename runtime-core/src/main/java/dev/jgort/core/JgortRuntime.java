@@ -35,8 +35,6 @@ final class JgortRuntime implements GoRuntime {
     private final Object closeLock = new Object();
     /** dev.jgort:type=GoRuntime,id=N while open (registered in the background); null with -Djgort.jmx=false. */
     private final RuntimeMBean mbean;
-    /** Guarded by closeLock: the MBean was unregistered (by the first close that ended). */
-    private boolean unregistered;
     /**
      * This runtime's callback entry points, handed out only by {@link JgortProvider#extraMs} (an SPI
      * route), not by implementing {@link ExtraMs} here: see {@link ExtraMs} for why.
@@ -76,8 +74,7 @@ final class JgortRuntime implements GoRuntime {
     }
 
     private Thread newThread(Runnable task) {
-        G caller = JgortProvider.currentG();
-        return newG(null, task, caller != null && caller.sched == sched ? caller.goid : 0).thread;
+        return newG(null, task, sched.callerGoid()).thread;
     }
 
     private G newG(String name, Runnable task, long parentGoid) {
@@ -204,10 +201,7 @@ final class JgortRuntime implements GoRuntime {
                 awaitMExit();
             } finally {
                 JfrEvents.closed(sched);
-                if (mbean != null && !unregistered) {
-                    unregistered = true;
-                    mbean.unregister();
-                }
+                if (mbean != null) mbean.unregister(); // idempotent: a second close finds it ended
             }
             if (failure != null) throw failure;
         }

@@ -88,7 +88,7 @@ final class RuntimeMBean implements GoRuntimeMXBean {
         }
     }
 
-    /** The runtime closed: no MBean from now on. */
+    /** The runtime closed: no MBean from now on. Idempotent. */
     synchronized void unregister() {
         boolean registered = state == REGISTERED;
         state = ENDED;
@@ -137,7 +137,7 @@ final class RuntimeMBean implements GoRuntimeMXBean {
     }
 
     private Float64Histogram latencies() {
-        return (Float64Histogram) rt.metrics().get(Metrics.LATENCIES);
+        return rt.sched.latencies.snapshot();
     }
 
     @Override

@@ -188,6 +188,12 @@ final class Sched implements LocalRunQueue.Overflow {
     // Goroutine creation and readiness
     // =================================================================================================
 
+    /** The goid of the calling goroutine if it is one of this runtime's, else 0: a new G's {@code parentGoid}. */
+    long callerGoid() {
+        G caller = JgortProvider.currentG();
+        return caller != null && caller.sched == this ? caller.goid : 0;
+    }
+
     long newGoid() {
         return goidgen.incrementAndGet();
     }
@@ -312,8 +318,7 @@ final class Sched implements LocalRunQueue.Overflow {
     void readyForeign(Runnable r) {
         try {
             Thread vt = VThreads.ownerOf(r);
-            G caller = JgortProvider.currentG(); // the goroutine starting the thread, if one of ours
-            long parent = caller != null && caller.sched == this ? caller.goid : 0;
+            long parent = callerGoid(); // the goroutine starting the thread
             if (vt == null) {
                 new G(this, newGoid(), parent, (String) null, r).thread.start();
                 return;
