@@ -135,6 +135,30 @@ public interface GoRuntime extends AutoCloseable {
     /** {@link #dumpGoroutines()}, written to {@code out}. */
     void dumpGoroutines(java.io.Writer out) throws java.io.IOException;
 
+    /**
+     * Starts Go's execution tracer ({@code runtime/trace.Start}): from now until {@link #stopTrace()},
+     * the scheduler's events — goroutines created, started, blocked (with Go's block kinds: channel
+     * send/receive, select, sync, sleep, network), unblocked and ended; Ps started and stopped;
+     * syscalls and the Ps retaken from them; stop-the-world and GOMAXPROCS — go to {@code out} in
+     * <b>Go 1.19's trace format</b>, so {@code go tool trace FILE} (Go 1.19 or newer) shows this
+     * program's timeline per P, its goroutine analysis and its scheduler-latency profile, and
+     * {@code ./jgort trace FILE} shows it without Go. Events carry no stack traces. The trace may start
+     * and stop at any time (the world is not stopped); goroutines that exist already appear at their
+     * first event. {@code out} is written by a background thread and never closed by the runtime.
+     *
+     * @throws IllegalStateException if a trace is already running on this runtime
+     */
+    void startTrace(java.io.OutputStream out);
+
+    /**
+     * Stops the trace ({@code runtime/trace.Stop}) and returns once all of it has been written to the
+     * stream and flushed. {@link #close()} stops a running trace too.
+     *
+     * @throws IllegalStateException     if no trace is running
+     * @throws java.io.UncheckedIOException if writing the trace failed (it is stopped anyway)
+     */
+    void stopTrace();
+
     /** The configuration this runtime was started with. */
     RuntimeConfig config();
 

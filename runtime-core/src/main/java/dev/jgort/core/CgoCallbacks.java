@@ -1,5 +1,6 @@
 package dev.jgort.core;
 
+import dev.jgort.core.trace.TraceFormat;
 import dev.jgort.spi.G0;
 import dev.jgort.spi.RuntimeStoppedException;
 import dev.jgort.spi.StackChoice;
@@ -240,6 +241,7 @@ final class CgoCallbacks {
         P pp = mp.p;
         pp.syscalltick++;
         if (pp.runSafePointFn != 0) sched.world.runSafePointFn(pp);
+        if (sched.tracing) sched.tracer.procStop(pp, TraceFormat.EV_GO_SYSBLOCK);
         mp.p = null;
         pp.m = null;
         mp.oldp = pp;

@@ -25,8 +25,8 @@ final class G implements Goroutine, CurrentGoroutine {
     static final int IDLE = 0, RUNNABLE = 1, RUNNING = 2, SYSCALL = 3, WAITING = 4, DEAD = 6;
     private static final long STATE_MASK = 0xFF, SEQ_ONE = 0x100;
 
-    // A million live goroutines are a million Gs: the G holds only what the scheduler needs (80 bytes
-    // with compressed references, the goroutine dump's parentGoid and waitSince included: hence the two
+    // A million live goroutines are a million Gs: the G holds only what the scheduler needs (88 bytes
+    // with compressed references, the goroutine dump's parentGoid and waitSince and the trace word included: hence the two
     // nesting counts are shorts). Its name is its thread's.
     // Once it ends, its thread no longer keeps it (GLink).
     final Sched sched;
@@ -50,6 +50,9 @@ final class G implements Goroutine, CurrentGoroutine {
      * lost stamp only makes the next observer stamp later.
      */
     long waitSince;
+
+    /** The execution trace's view of this G ({@link Tracer}: epoch, state, P, sequence); 0: never traced. */
+    volatile long traceWord;
 
     /** Go's {@code g.lockedm}: the M this G is wired to. Written by the G itself while running. */
     volatile M lockedm;
@@ -231,8 +234,10 @@ final class G implements Goroutine, CurrentGoroutine {
     /**
      * {@code _Gwaiting} (or a {@code _Grunning} G whose M has not yet seen it unmount) →
      * {@code _Grunnable}, bumping the sequence. Go's {@code ready} throws on any other status.
+     *
+     * @return the status it had
      */
-    void makeRunnable() {
+    int makeRunnable() {
         while (true) {
             long w = (long) STATUS.getVolatile(this);
             int s = (int) (w & STATE_MASK);
@@ -241,7 +246,7 @@ final class G implements Goroutine, CurrentGoroutine {
             }
             long next = ((w & ~STATE_MASK) + SEQ_ONE) | RUNNABLE;
             if (sampled(next)) waitSince = System.nanoTime(); // runnable since (see sampled)
-            if (STATUS.compareAndSet(this, w, next)) return;
+            if (STATUS.compareAndSet(this, w, next)) return s;
         }
     }
 
@@ -258,14 +263,16 @@ final class G implements Goroutine, CurrentGoroutine {
     /**
      * After the G unmounted alive: {@code _Grunning} (or {@code _Gsyscall}) → {@code _Gwaiting}, unless
      * it was readied in between (then it stays runnable).
+     *
+     * @return whether it is now {@code _Gwaiting} (false: it was readied in between)
      */
-    void endRun(long runningWord) {
+    boolean endRun(long runningWord) {
         long waiting = (runningWord & ~STATE_MASK) | WAITING;
         waitSince = 0; // before the CAS publishes _Gwaiting: an observer that sees it waiting stamps it
-        if (STATUS.compareAndSet(this, runningWord, waiting)) return;
+        if (STATUS.compareAndSet(this, runningWord, waiting)) return true;
         // Parked inside Go.syscall: _Gsyscall → _Gwaiting (it is asleep like any parked G). When it is
         // readied and run again it is _Grunning, and exitsyscall finds it so.
-        STATUS.compareAndSet(this, (runningWord & ~STATE_MASK) | SYSCALL, waiting);
+        return STATUS.compareAndSet(this, (runningWord & ~STATE_MASK) | SYSCALL, waiting);
     }
 
     /**

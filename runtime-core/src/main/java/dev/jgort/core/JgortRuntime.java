@@ -46,6 +46,7 @@ final class JgortRuntime implements GoRuntime {
         VThreads.startPollers(); // from this platform thread, so the JDK's pollers never run on us
         this.sched = new Sched(this, config, backend);
         sched.sysmon.start();
+        sched.tracer.startAutomatic();
         this.mbean = RuntimeMBean.registerLater(this, sched.runtimeId);
         JfrEvents.opened(sched);
     }
@@ -174,6 +175,17 @@ final class JgortRuntime implements GoRuntime {
     }
 
     @Override
+    public void startTrace(java.io.OutputStream out) {
+        Objects.requireNonNull(out, "out");
+        sched.tracer.start(out);
+    }
+
+    @Override
+    public void stopTrace() {
+        sched.tracer.stop();
+    }
+
+    @Override
     public RuntimeConfig config() {
         return config;
     }
@@ -201,6 +213,7 @@ final class JgortRuntime implements GoRuntime {
                 awaitMExit();
             } finally {
                 JfrEvents.closed(sched);
+                sched.tracer.stopAtClose();
                 if (mbean != null) mbean.unregister(); // idempotent: a second close finds it ended
             }
             if (failure != null) throw failure;

@@ -1,6 +1,7 @@
 package dev.jgort.core;
 
 import dev.jgort.api.RuntimeConfig;
+import dev.jgort.core.trace.TraceFormat;
 import dev.jgort.spi.G0;
 import dev.jgort.spi.StackChoice;
 import dev.jgort.spi.ThreadBackend;
@@ -137,6 +138,12 @@ final class Sched implements LocalRunQueue.Overflow {
     // ---- lifecycle ---------------------------------------------------------------------------------
     /** close() is waiting: exits signal {@link #closeWaiter}. */
     volatile boolean closing;
+    /**
+     * A trace runs ({@link Tracer}): every tracing hook is {@code if (tracing) tracer.x(...)}, one
+     * volatile read and a branch not taken while no trace runs. Written by the tracer's start and stop.
+     */
+    volatile boolean tracing;
+    final Tracer tracer = new Tracer(this);
     volatile Thread closeWaiter;
     /** close() finished waiting: idle Ms exit instead of sleeping. */
     volatile boolean stopped;
@@ -290,6 +297,7 @@ final class Sched implements LocalRunQueue.Overflow {
      */
     private void readyPut(G gp, M mp, P pp) {
         if (gp.casIdleToRunnable()) { // newproc: the thread was just started
+            if (tracing) tracer.create(pp, gp);
             if (pp != null) {
                 pp.countCreated();
                 runqput(pp, gp, true);
@@ -298,10 +306,13 @@ final class Sched implements LocalRunQueue.Overflow {
                 putGlobal(gp);
             }
         } else {
-            gp.makeRunnable();
+            int was = gp.makeRunnable();
+            boolean ownM = pp != null && mp.curg == gp && !Thread.currentThread().isVirtual();
+            // A G readied while its M has not yet seen it unmount: that M writes the unblock (Tracer).
+            if (tracing && (was == G.WAITING || ownM)) tracer.runnable(pp, gp, was == G.WAITING);
             if (pp == null) {
                 putGlobal(gp);
-            } else if (mp.curg == gp && !Thread.currentThread().isVirtual()) {
+            } else if (ownM) {
                 // Its own M, right after it unmounted: a yield (Thread.yield or Gosched).
                 if (gp.toGlobal) putGlobal(gp); else runqput(pp, gp, false);
             } else {
@@ -490,6 +501,7 @@ final class Sched implements LocalRunQueue.Overflow {
         }
         P pp = mp.p;
         gp.preempt = false;
+        if (tracing) tracer.start(mp, pp, gp); // reads the previous g.m
         gp.m = mp; // before it mounts: its code runs on this thread
         mp.curg = gp;
         if (!inheritTime) pp.schedtick++;
@@ -503,13 +515,17 @@ final class Sched implements LocalRunQueue.Overflow {
             fatal(new IllegalStateException("jgort: goroutine " + gp.goid + " failed to run: " + t, t));
         }
         mp.lockP();
-        mp.curg = null;
+        // curg stays set until our last word on this run (tracing: the next M to start gp waits for it).
         // Sysmon took our P while the G was stuck (in native code, or hogging the CPU). (If the G parked
         // inside Go.syscall, its P is still ours, unless a taker took it: then we simply have none.)
         clearStolen(mp);
-        if (!gp.thread.isAlive()) {
+        boolean alive = gp.thread.isAlive();
+        if (tracing) tracer.stop(mp.p, gp, !alive);
+        if (!alive) {
             // Ended in our run, or (the CAS fails) resumed and ended on another M, which reports it.
-            return gp.casRunningToDead(word) && goexit0(mp, gp);
+            boolean exit = gp.casRunningToDead(word) && goexit0(mp, gp);
+            mp.curg = null;
+            return exit;
         }
         if (gp.allgs() == null) {
             P p = mp.p; // ours while we hold the pLock
@@ -543,7 +559,9 @@ final class Sched implements LocalRunQueue.Overflow {
             G next = p != null ? p.runq.getRunnext() : null;
             if (next != null) putGlobal(next);
         }
-        gp.endRun(word); // → WAITING unless it was readied meanwhile
+        // → WAITING unless it was readied meanwhile: then the readier left the trace's unblock to us.
+        if (!gp.endRun(word) && tracing) tracer.runnable(mp.p, gp, false);
+        mp.curg = null;
         return false;
     }
 
@@ -694,6 +712,7 @@ final class Sched implements LocalRunQueue.Overflow {
         mp.p = pp;
         pp.m = mp;
         pp.status = P.RUNNING;
+        if (tracing) tracer.procStart(mp, pp);
         // Sysmon may be in a deep sleep (every P was idle): a running P needs it awake, to retake it
         // from a system call or a native call. Cheap when it is awake.
         sysmon.wake();
@@ -705,6 +724,7 @@ final class Sched implements LocalRunQueue.Overflow {
         if (pp == null || pp.m != mp || pp.status != P.RUNNING) {
             throw new IllegalStateException("releasep: invalid p state: " + mp + ".p=" + pp);
         }
+        if (tracing) tracer.procStop(pp, TraceFormat.EV_GO_SYSBLOCK); // a G left on it is in a syscall
         mp.p = null;
         pp.m = null;
         pp.status = P.IDLE;
@@ -981,6 +1001,7 @@ final class Sched implements LocalRunQueue.Overflow {
         }
         assert mp == currentM() : "entersyscall: goroutine " + gp.goid + " runs on " + currentM() + ", not on g.m " + mp;
         P pp = mp.p;
+        if (tracing) tracer.syscall(pp, gp);
         if (!block && pp != null && pp.status == P.RUNNING && !gcwaiting && pp.runSafePointFn == 0) {
             // The fast path: syscalltick first, so a taker that sees _Gsyscall sees the new tick.
             pp.bumpSyscalltickRelease();
@@ -1040,6 +1061,7 @@ final class Sched implements LocalRunQueue.Overflow {
             if (npidle > 0 && acquireIdleP(mp)) {
                 mp.p.syscalltick++;
                 clearStolen(mp); // sysmon had taken its P before the call: it has one again
+                if (tracing) tracer.run(mp.p, gp); // GoSysExit + GoStart on the new P
                 return;
             }
         } finally {
@@ -1050,7 +1072,10 @@ final class Sched implements LocalRunQueue.Overflow {
         if (now != null) {
             now.lockP();
             try {
-                if (now.p == null) acquirepPinned(now); // the yield could not unmount: the G still runs here
+                if (now.p == null) {
+                    acquirepPinned(now); // the yield could not unmount: the G still runs here
+                    if (tracing) tracer.run(now.p, gp);
+                }
             } finally {
                 now.unlockP();
             }
@@ -1121,6 +1146,7 @@ final class Sched implements LocalRunQueue.Overflow {
                 pp.status = P.RUNNING; // changed meanwhile: give it back (nobody else saw it taken)
                 return false;
             }
+            if (tracing) tracer.procStop(pp, TraceFormat.EV_GO_SYSBLOCK); // Go's retake: GoSysBlock, ProcStop
             mp.p = null;
             pp.m = null;
             if (why == TAKE_STUCK) {
@@ -1156,6 +1182,7 @@ final class Sched implements LocalRunQueue.Overflow {
             if (!mp.pStolen || mp.p != null || npidle == 0 || !acquireIdleP(mp)) return false;
             if (!keepP(mp)) return false; // the world is stopping: the P went to the stopper
             clearStolen(mp);
+            if (tracing) tracer.run(mp.p, gp);
             return true;
         } finally {
             mp.unlockP();

@@ -1,5 +1,7 @@
 package dev.jgort.core;
 
+import dev.jgort.core.trace.TraceFormat;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -95,6 +97,7 @@ final class World {
     void stopTheWorld(String reason) {
         worldsema.acquireUninterruptibly();
         stwStartNanos = System.nanoTime();
+        if (sched.tracing) sched.tracer.stw(true);
         JfrEvents.StopTheWorld e = new JfrEvents.StopTheWorld();
         if (e.isEnabled()) {
             e.runtime = sched.runtimeId;
@@ -223,6 +226,7 @@ final class World {
         sched.sysmon.wake();
         sched.wakep(); // the world may have more idle Ps than spinning Ms
         sched.pauses.record(System.nanoTime() - stwStartNanos);
+        if (sched.tracing) sched.tracer.stw(false);
         JfrEvents.StopTheWorld e = stwEvent;
         if (e != null) {
             stwEvent = null;
@@ -243,6 +247,7 @@ final class World {
             sched.lock.unlock();
         }
         startTheWorld();
+        if (sched.tracing) sched.tracer.procs(n);
         JfrEvents.goMaxProcs(sched, old, n);
         return old;
     }
@@ -281,12 +286,14 @@ final class World {
             if (mp != null && mp.p != null) {
                 // The caller's P died: take allp[0].
                 P dead = mp.p;
+                if (sched.tracing) sched.tracer.procStop(dead, TraceFormat.EV_GO_SCHED); // Go's procresize too
                 mp.p = null;
                 dead.m = null;
                 P p0 = ps[0];
                 p0.m = null;
                 p0.status = P.IDLE;
                 sched.acquirep(mp, p0);
+                if (sched.tracing && mp.curg != null) sched.tracer.run(p0, mp.curg);
                 own = p0;
             }
         }
@@ -330,6 +337,7 @@ final class World {
     /** {@code gcstopm}'s part for the P: {@code mp}'s running P stops for the world-stopper. */
     void gcstopP(M mp) {
         P pp = mp.p;
+        if (sched.tracing) sched.tracer.procStop(pp, TraceFormat.EV_GO_SYSBLOCK); // entersyscall_gcwait's G
         mp.p = null;
         pp.m = null;
         sched.lock.lock();
