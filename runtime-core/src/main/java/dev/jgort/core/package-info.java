@@ -122,6 +122,10 @@
  *       {@code TimeHistogram} ({@code timeHistogram}), sampled in {@code G#sampled}
  *       ({@code gTrackingPeriod})</td></tr>
  *   <tr><td>(JMX and JFR, for Java's tools)</td><td>{@code RuntimeMBean}, {@code JfrEvents}</td></tr>
+ *   <tr><td>{@code runtime/trace}: {@code traceEvent}, {@code traceGoStart}, {@code traceGoPark},
+ *       {@code traceGoUnpark}, {@code traceGoSysCall}/{@code SysBlock}/{@code SysExit},
+ *       {@code traceProcStart}/{@code Stop}</td><td>{@code Tracer} (the wire format:
+ *       {@code dev.jgort.core.trace})</td></tr>
  *   <tr><td>{@code malg}'s stack for an M ({@code allocm})</td><td>{@code StackPolicy}</td></tr>
  *   <tr><td>{@code newosproc}</td><td>{@code JavaThreadBackend}; native threads: runtime-jni</td></tr>
  *   <tr><td>(the JDK's internals: a virtual thread's scheduler and carrier)</td><td>{@code VThreads}</td></tr>
