@@ -78,7 +78,8 @@ class TraceViewerBrowserTest {
             for (String want : List.of("Goroutine 5 running on P0", "2.6 µs → 7.6 µs  (5 µs)",
                     "started by: 2600 GoStart p=0 g=5", "ended by:   7600 GoSysBlock p=0 g=5",
                     "Events of goroutine 5 (7):", "GoCreate p=0 g=1", "GoSysCall p=0 g=5", "GoSysExit p=1000003 g=5",
-                    "12500 GoEnd p=1 g=5", "main.worker")) {
+                    "12500 GoEnd p=1 g=5", "main.worker\n      /src/app/main.go:20",
+                    "Created by goroutine 1 at:\n  main.main\n      /src/app/main.go:12")) {
                 assertTrue(details.contains(want), "details show \"" + want + "\":\n" + details);
             }
 
