@@ -46,10 +46,13 @@ import static dev.jgort.core.trace.TraceFormat.*;
  *       only says that none exists; a merge whose chosen event turns out not ready (two events of one
  *       sequence number), where Go panics, is an exception here.</li>
  *   <li>A {@code UserLog} whose value string is cut short is an error; Go 1.19 drops that error.</li>
- *   <li>It does not check what Go's parser does not either: that a goroutine's stack ids exist in the
- *       stack table, that string ids exist (they resolve to {@code ""}), that every {@code GoStart} has a
- *       link, that a task's or region's events come in pairs, that heap sizes, GOMAXPROCS values, thread
- *       ids or CPU sample Ps make sense, or the ProcStart/ProcStop pairing of the pseudo-Ps.</li>
+ *   <li>It does not check what Go's parser does not check either: that stack ids exist in the stack
+ *       table (an event's stack is then empty), that string ids exist (they resolve to {@code ""}), that
+ *       every {@code GoStart} has a link, that tasks and regions are ended (a region end without its
+ *       start, a task end without its create are allowed), that heap sizes, GOMAXPROCS values, thread
+ *       ids or the P and goroutine of a CPU sample make sense, that goroutines and Ps are stopped when
+ *       the trace ends, or that a trace is complete: one cut between two events reads as a shorter
+ *       trace (only a cut inside an event is an error).</li>
  *   <li>As in Go 1.19, a {@code GoSysExitLocal}'s real timestamp is not applied (the merge leaves it in
  *       the second argument, where the fix-up does not look), and a {@code GoSysExitLocal}'s goroutine is
  *       its P's current one, not its argument. Go 1.19's runtime writes neither Local form of syscall
