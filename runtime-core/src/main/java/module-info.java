@@ -11,6 +11,7 @@ module dev.jgort.core {
     requires java.management; // Sysmon: the carriers' CPU time (ThreadMXBean)
     requires jdk.management;  // StackPolicy: the VM's stack flags (com.sun.management.HotSpotDiagnosticMXBean)
     requires jdk.jfr;         // JfrEvents
+    requires jdk.httpserver;  // trace.TraceViewer serves its page on 127.0.0.1
 
     provides dev.jgort.spi.RuntimeProvider with dev.jgort.core.JgortProvider;
     provides dev.jgort.spi.ThreadBackend with dev.jgort.core.JavaThreadBackend;

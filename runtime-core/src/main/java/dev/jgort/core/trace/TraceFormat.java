@@ -1,5 +1,7 @@
 package dev.jgort.core.trace;
 
+import java.util.List;
+
 /**
  * Go's execution-trace wire format, version 1.19 ({@code go 1.19 trace}): the one that Go 1.19's
  * {@code go tool trace} parses and that newer Go (1.22+, through its old-format converter) still reads.
@@ -34,6 +36,8 @@ public final class TraceFormat {
     public static final int EV_GC_DONE = 8;        // [timestamp]
     public static final int EV_STW_START = 9;      // [timestamp, kind]
     public static final int EV_STW_DONE = 10;      // [timestamp]
+    public static final int EV_GC_SWEEP_START = 11; // [timestamp, stack id]
+    public static final int EV_GC_SWEEP_DONE = 12; // [timestamp, swept, reclaimed]
     public static final int EV_GO_CREATE = 13;     // [timestamp, new goroutine id, new stack id, stack id]
     public static final int EV_GO_START = 14;      // [timestamp, goroutine id, seq]
     public static final int EV_GO_END = 15;        // [timestamp]
@@ -54,6 +58,9 @@ public final class TraceFormat {
     public static final int EV_GO_SYSBLOCK = 30;   // [timestamp]
     public static final int EV_GO_WAITING = 31;    // [timestamp, goroutine id]: blocked when tracing started
     public static final int EV_GO_IN_SYSCALL = 32; // [timestamp, goroutine id]: in a syscall when tracing started
+    public static final int EV_HEAP_ALLOC = 33;    // [timestamp, heap live bytes]
+    public static final int EV_HEAP_GOAL = 34;     // [timestamp, heap goal bytes]
+    public static final int EV_TIMER_GOROUTINE = 35; // [timer goroutine id] (no timestamp; not written since Go 1.14)
     public static final int EV_FUTILE_WAKEUP = 36; // [timestamp]
     public static final int EV_STRING = 37;        // [string id, length, bytes]
     public static final int EV_GO_START_LOCAL = 38;   // [timestamp, goroutine id]
@@ -61,6 +68,11 @@ public final class TraceFormat {
     public static final int EV_GO_SYSEXIT_LOCAL = 40; // [timestamp, goroutine id, real timestamp]
     public static final int EV_GO_START_LABEL = 41;   // [timestamp, goroutine id, seq, label string id]
     public static final int EV_GO_BLOCK_GC = 42;   // [timestamp, stack]
+    public static final int EV_GC_MARK_ASSIST_START = 43; // [timestamp, stack]
+    public static final int EV_GC_MARK_ASSIST_DONE = 44;  // [timestamp]
+    public static final int EV_USER_TASK_CREATE = 45; // [timestamp, task id, parent task id, name string id, stack]
+    public static final int EV_USER_TASK_END = 46; // [timestamp, task id, stack]
+    public static final int EV_USER_REGION = 47;   // [timestamp, task id, mode (0 start, 1 end), name string id, stack]
     public static final int EV_USER_LOG = 48;      // [timestamp, task id, key string id, stack, value string]
     public static final int EV_CPU_SAMPLE = 49;    // [timestamp, real timestamp, real P id, goroutine id, stack]
     /** One past the last event type. */
@@ -88,8 +100,8 @@ public final class TraceFormat {
         describe(EV_GC_DONE, "GCDone", 0, false);
         describe(EV_STW_START, "GCSTWStart", 1, false);
         describe(EV_STW_DONE, "GCSTWDone", 0, false);
-        describe(11, "GCSweepStart", 0, true);
-        describe(12, "GCSweepDone", 2, false);
+        describe(EV_GC_SWEEP_START, "GCSweepStart", 0, true);
+        describe(EV_GC_SWEEP_DONE, "GCSweepDone", 2, false);
         describe(EV_GO_CREATE, "GoCreate", 2, true);
         describe(EV_GO_START, "GoStart", 2, false);
         describe(EV_GO_END, "GoEnd", 0, false);
@@ -110,9 +122,9 @@ public final class TraceFormat {
         describe(EV_GO_SYSBLOCK, "GoSysBlock", 0, false);
         describe(EV_GO_WAITING, "GoWaiting", 1, false);
         describe(EV_GO_IN_SYSCALL, "GoInSyscall", 1, false);
-        describe(33, "HeapAlloc", 1, false);
-        describe(34, "HeapGoal", 1, false);
-        describe(35, "TimerGoroutine", 1, false);
+        describe(EV_HEAP_ALLOC, "HeapAlloc", 1, false);
+        describe(EV_HEAP_GOAL, "HeapGoal", 1, false);
+        describe(EV_TIMER_GOROUTINE, "TimerGoroutine", 1, false);
         describe(EV_FUTILE_WAKEUP, "FutileWakeup", 0, false);
         describe(EV_STRING, "String", 0, false);
         describe(EV_GO_START_LOCAL, "GoStartLocal", 1, false);
@@ -120,13 +132,89 @@ public final class TraceFormat {
         describe(EV_GO_SYSEXIT_LOCAL, "GoSysExitLocal", 2, false);
         describe(EV_GO_START_LABEL, "GoStartLabel", 3, false);
         describe(EV_GO_BLOCK_GC, "GoBlockGC", 0, true);
-        describe(43, "GCMarkAssistStart", 0, true);
-        describe(44, "GCMarkAssistDone", 0, false);
-        describe(45, "UserTaskCreate", 3, true);
-        describe(46, "UserTaskEnd", 1, true);
-        describe(47, "UserRegion", 3, true);
+        describe(EV_GC_MARK_ASSIST_START, "GCMarkAssistStart", 0, true);
+        describe(EV_GC_MARK_ASSIST_DONE, "GCMarkAssistDone", 0, false);
+        describe(EV_USER_TASK_CREATE, "UserTaskCreate", 3, true);
+        describe(EV_USER_TASK_END, "UserTaskEnd", 1, true);
+        describe(EV_USER_REGION, "UserRegion", 3, true);
         describe(EV_USER_LOG, "UserLog", 2, true);
         describe(EV_CPU_SAMPLE, "CPUSample", 3, true);
+    }
+
+    /**
+     * Go's names of the arguments after the timestamp, the stack id left out ({@code EventDescriptions[].Args}):
+     * what {@code go tool trace -d} prints as {@code name=value}. Their count plus one for a stack id is
+     * {@link #argCount}; the static block below checks that.
+     */
+    private static final String[][] ARG_NAMES = new String[EV_COUNT][];
+    /** Go's names of the string arguments the parser derives ({@code EventDescriptions[].SArgs}). */
+    private static final String[][] STRING_ARG_NAMES = new String[EV_COUNT][];
+
+    private static void args(int ev, String... names) {
+        ARG_NAMES[ev] = names;
+    }
+
+    static {
+        args(EV_BATCH, "p", "ticks");
+        args(EV_FREQUENCY, "freq");
+        args(EV_STACK, "id", "siz");
+        args(EV_GOMAXPROCS, "procs");
+        args(EV_PROC_START, "thread");
+        args(EV_PROC_STOP);
+        args(EV_GC_START, "seq");
+        args(EV_GC_DONE);
+        args(EV_STW_START, "kindid");
+        args(EV_STW_DONE);
+        args(EV_GC_SWEEP_START);
+        args(EV_GC_SWEEP_DONE, "swept", "reclaimed");
+        args(EV_GO_CREATE, "g", "stack");
+        args(EV_GO_START, "g", "seq");
+        args(EV_GO_END);
+        args(EV_GO_STOP);
+        args(EV_GO_SCHED);
+        args(EV_GO_PREEMPT);
+        args(EV_GO_SLEEP);
+        args(EV_GO_BLOCK);
+        args(EV_GO_UNBLOCK, "g", "seq");
+        args(EV_GO_BLOCK_SEND);
+        args(EV_GO_BLOCK_RECV);
+        args(EV_GO_BLOCK_SELECT);
+        args(EV_GO_BLOCK_SYNC);
+        args(EV_GO_BLOCK_COND);
+        args(EV_GO_BLOCK_NET);
+        args(EV_GO_SYSCALL);
+        args(EV_GO_SYSEXIT, "g", "seq", "ts");
+        args(EV_GO_SYSBLOCK);
+        args(EV_GO_WAITING, "g");
+        args(EV_GO_IN_SYSCALL, "g");
+        args(EV_HEAP_ALLOC, "mem");
+        args(EV_HEAP_GOAL, "mem");
+        args(EV_TIMER_GOROUTINE, "g");
+        args(EV_FUTILE_WAKEUP);
+        args(EV_STRING);
+        args(EV_GO_START_LOCAL, "g");
+        args(EV_GO_UNBLOCK_LOCAL, "g");
+        args(EV_GO_SYSEXIT_LOCAL, "g", "ts");
+        args(EV_GO_START_LABEL, "g", "seq", "labelid");
+        args(EV_GO_BLOCK_GC);
+        args(EV_GC_MARK_ASSIST_START);
+        args(EV_GC_MARK_ASSIST_DONE);
+        args(EV_USER_TASK_CREATE, "taskid", "pid", "typeid");
+        args(EV_USER_TASK_END, "taskid");
+        args(EV_USER_REGION, "taskid", "mode", "typeid");
+        args(EV_USER_LOG, "id", "keyid");
+        args(EV_CPU_SAMPLE, "ts", "p", "g");
+        STRING_ARG_NAMES[EV_STW_START] = new String[] {"kind"};
+        STRING_ARG_NAMES[EV_GO_START_LABEL] = new String[] {"label"};
+        STRING_ARG_NAMES[EV_USER_TASK_CREATE] = new String[] {"name"};
+        STRING_ARG_NAMES[EV_USER_REGION] = new String[] {"name"};
+        STRING_ARG_NAMES[EV_USER_LOG] = new String[] {"category", "message"};
+        for (int ev = 1; ev < EV_COUNT; ev++) {
+            if (NAMES[ev] == null || ARG_NAMES[ev] == null) throw new AssertionError("event type " + ev + " is not described");
+            if (ev != EV_STACK && ARG_NAMES[ev].length + (STACK[ev] ? 1 : 0) != ARGS[ev]) {
+                throw new AssertionError(NAMES[ev] + ": " + ARG_NAMES[ev].length + " argument names for " + ARGS[ev] + " arguments");
+            }
+        }
     }
 
     /** Go's name of an event type ({@code "GoUnblock"}), or null for a type Go does not define. */
@@ -146,5 +234,28 @@ public final class TraceFormat {
     /** Whether an event's last argument is a stack id. */
     public static boolean hasStack(int ev) {
         return name(ev) != null && STACK[ev];
+    }
+
+    /**
+     * Go's names of an event type's arguments after its timestamp, its stack id left out, as
+     * {@code go tool trace -d} prints them; empty for an unknown type.
+     */
+    public static List<String> argNames(int ev) {
+        return name(ev) == null ? List.of() : List.of(ARG_NAMES[ev]);
+    }
+
+    /** Go's names of the string arguments its parser attaches to an event type (a label, a task name...). */
+    public static List<String> stringArgNames(int ev) {
+        return name(ev) == null || STRING_ARG_NAMES[ev] == null ? List.of() : List.of(STRING_ARG_NAMES[ev]);
+    }
+
+    /**
+     * Whether an event's first argument is its timestamp (a tick difference within its batch): all but
+     * {@link #EV_BATCH}, {@link #EV_FREQUENCY}, {@link #EV_STACK}, {@link #EV_STRING} and
+     * {@link #EV_TIMER_GOROUTINE}, which are not events in time.
+     */
+    public static boolean hasTimestamp(int ev) {
+        return name(ev) != null && ev != EV_BATCH && ev != EV_FREQUENCY && ev != EV_STACK && ev != EV_STRING
+                && ev != EV_TIMER_GOROUTINE;
     }
 }

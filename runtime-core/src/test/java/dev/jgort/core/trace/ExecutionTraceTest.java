@@ -89,6 +89,31 @@ class ExecutionTraceTest {
         return evs;
     }
 
+    /** The same trace read back by jgort's own reader ({@link TraceReader}): no Go needed. */
+    @Test
+    void ownReaderReadsAPingPongWithExactCounts() throws Exception {
+        Path file = Files.createTempFile("jgort-trace", ".out");
+        try {
+            PingPong pp = pingPong(file);
+            Trace trace = TraceReader.read(Files.readAllBytes(file));
+            List<TraceEvent> evs = trace.events();
+            long unblocks = evs.stream().filter(e -> e.type() == TraceFormat.EV_GO_UNBLOCK
+                    && (e.arg(0) == pp.a && e.g() == pp.b || e.arg(0) == pp.b && e.g() == pp.a)).count();
+            assertEquals(2L * ROUNDS, unblocks, "unblocks of the players by each other");
+            long blocks = evs.stream().filter(e -> (e.type() == TraceFormat.EV_GO_BLOCK_SEND
+                    || e.type() == TraceFormat.EV_GO_BLOCK_RECV) && (e.g() == pp.a || e.g() == pp.b)).count();
+            assertEquals(2L * ROUNDS, blocks, "channel blocks of the players");
+            assertEquals(1, evs.stream().filter(e -> e.type() == TraceFormat.EV_GO_SYSCALL && e.g() == pp.syscall).count());
+            for (long g : new long[] {pp.a, pp.b, pp.syscall}) {
+                assertEquals(1, evs.stream().filter(e -> e.type() == TraceFormat.EV_GO_CREATE && e.arg(0) == g).count());
+                assertEquals(1, evs.stream().filter(e -> e.type() == TraceFormat.EV_GO_END && e.g() == g).count());
+            }
+            assertEquals(1, evs.stream().filter(e -> e.type() == TraceFormat.EV_STW_START).count());
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     @Test
     void goToolTraceReadsAPingPongWithExactCounts() throws Exception {
         Path go = GoToolTrace.go();
