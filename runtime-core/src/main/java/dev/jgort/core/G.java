@@ -51,7 +51,11 @@ final class G implements Goroutine, CurrentGoroutine {
      */
     long waitSince;
 
-    /** The execution trace's view of this G ({@link Tracer}: epoch, state, P, sequence); 0: never traced. */
+    /**
+     * The execution trace's view of this G ({@link Tracer}: epoch, state, P, sequence); 0: never traced.
+     * Written only by CAS, by the Tracer's hooks, each holding the monitor of the buffer it writes the
+     * event into; the clock is read between the read and the CAS, so a later CAS has a later timestamp.
+     */
     volatile long traceWord;
 
     /** Go's {@code g.lockedm}: the M this G is wired to. Written by the G itself while running. */

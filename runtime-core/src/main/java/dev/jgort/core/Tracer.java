@@ -49,7 +49,7 @@ import static dev.jgort.core.trace.TraceFormat.*;
  * that move. A hook that finds the trace's view behind (the trace started mid-run, a path without a
  * hook) writes the events that bring it up to date first — a goroutine first seen waiting gets
  * {@code GoCreate} + {@code GoWaiting}, one seen running on a P that starts another gets a
- * {@code GoSched} there — and counts it in {@link #fixups}; so a trace can be started and stopped at any
+ * {@code GoSched} there — and counts it in {@link #catchUps}; so a trace can be started and stopped at any
  * time without stopping the world. The clock is read after the word and before the CAS (a failed CAS
  * retries with a new reading), so a move that read another's result has a later timestamp: merged
  * order and time order agree.
@@ -102,7 +102,7 @@ final class Tracer {
     private OutputStream autoOut;
 
     /** Hooks that found the trace's view behind and wrote the catching-up events first. */
-    final LongAdder fixups = new LongAdder();
+    final LongAdder catchUps = new LongAdder();
     /** Events written in this runtime's traces. */
     final LongAdder events = new LongAdder();
 
@@ -445,12 +445,12 @@ final class Tracer {
                 procStartIfNeeded(b, t);
                 switch (st) {
                     case ABSENT -> {
-                        fixups.increment();
+                        catchUps.increment();
                         b.enc.event(EV_GO_CREATE, t, gp.goid, 0, 0);
                         seq = 1;
                     }
                     case WAITING, DEAD -> {
-                        fixups.increment();
+                        catchUps.increment();
                         b.enc.event(EV_GO_UNBLOCK, t, gp.goid, seq, 0);
                         seq++;
                     }
@@ -535,7 +535,7 @@ final class Tracer {
                             b.enc.event(EV_GO_SCHED, t, 0);
                             b.curg = null;
                         } else {
-                            fixups.increment(); // the trace's P runs another G: nothing to say
+                            catchUps.increment(); // the trace's P runs another G: nothing to say
                         }
                     }
                     case SYSWAIT -> b.enc.event(EV_GO_SYSEXIT, t, gp.goid, seq, 0);
@@ -566,7 +566,7 @@ final class Tracer {
             if (!b.open) return;
             long t = b.now();
             if (b.running) {
-                fixups.increment();
+                catchUps.increment();
                 stopLocked(b, t, EV_GO_SYSBLOCK);
             }
             b.enc.event(EV_PROC_START, t, mp.id);
@@ -645,7 +645,7 @@ final class Tracer {
 
     /** Must hold {@code b}'s monitor, {@code gp} being its curg: writes {@code ev} for it, now not running. */
     private void offLocked(Buf b, G gp, long t, int ev) {
-        fixups.add(ev == EV_GO_SYSBLOCK ? 0 : 1); // a retake's GoSysBlock is Go's own, not a catch-up
+        catchUps.add(ev == EV_GO_SYSBLOCK ? 0 : 1); // a retake's GoSysBlock is Go's own, not a catch-up
         b.curg = null;
         while (true) {
             long w = (long) WORD.getVolatile(gp);
