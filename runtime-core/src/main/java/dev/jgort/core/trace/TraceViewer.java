@@ -48,7 +48,8 @@ public final class TraceViewer {
             Files.writeString(out, page, StandardCharsets.UTF_8);
             System.out.println("wrote " + out + " (" + trace.events().size() + " events)");
         } else {
-            serve(page);
+            HttpServer server = serve(page); // its dispatcher thread keeps the JVM running
+            System.out.println("trace viewer at http://127.0.0.1:" + server.getAddress().getPort() + "/ (Ctrl-C stops it)");
         }
     }
 
@@ -71,8 +72,8 @@ public final class TraceViewer {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
-    /** Serves {@code page} at http://127.0.0.1:PORT/ on a free port, until the process ends. */
-    private static void serve(String page) throws IOException {
+    /** Serves {@code page} at http://127.0.0.1:PORT/ on a free port (the server's address says which). */
+    static HttpServer serve(String page) throws IOException {
         byte[] body = page.getBytes(StandardCharsets.UTF_8);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
@@ -88,7 +89,7 @@ public final class TraceViewer {
                 }
             }
         });
-        server.start(); // its dispatcher thread keeps the JVM running
-        System.out.println("trace viewer at http://127.0.0.1:" + server.getAddress().getPort() + "/ (Ctrl-C stops it)");
+        server.start();
+        return server;
     }
 }

@@ -1,8 +1,13 @@
 package dev.jgort.core.trace;
 
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +94,25 @@ class TraceViewerTest {
         List<?> frame = (List<?>) ((List<?>) ((Map<?, ?>) model.get("stacks")).get("1")).getFirst();
         assertEquals(List.of(hostile, "a&b.go", 7L), frame);
         assertEquals("x</script>.trace", model.get("name"));
+    }
+
+    @Test
+    void servesThePageOnLoopback() throws Exception {
+        String page = TraceViewer.html(TraceReader.read(HandBuiltTrace.sample()), "sample");
+        HttpServer server = TraceViewer.serve(page);
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            assertTrue(server.getAddress().getAddress().isLoopbackAddress(), "bound to " + server.getAddress());
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            assertEquals(page, r.body());
+            assertEquals("text/html; charset=utf-8", r.headers().firstValue("Content-Type").orElse(""));
+            assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(base + "/x")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode());
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test
