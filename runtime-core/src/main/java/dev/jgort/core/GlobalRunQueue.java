@@ -13,57 +13,100 @@ import java.util.function.Consumer;
  * miss per G, and a spawning goroutine spun on the lock meanwhile. The deque's array grows as
  * needed and does not shrink.
  *
- * <p>Guarded by {@link Sched#lock}: every method but {@link #size} must be called with it held (asserted,
- * as Go's {@code assertLockHeld}). {@link #size} is also
- * written under the lock but volatile, so the scheduler may glance at it without the lock (Go reads
- * {@code sched.runqsize} the same way) before deciding to take the lock.
+ * <p>It holds two FIFOs. {@code q} is Go's {@code sched.runq}: Gs that yielded with {@code Gosched}, a
+ * full local queue's overflow, Gs a stopping P left. {@code woken} holds the Gs readied by a thread
+ * that holds no P: the JDK's timer threads ({@code Thread.sleep}), its socket pollers, jgort's timer
+ * threads, any platform thread. Go has no such Gs: its timers fire on a P ({@code checkTimers} in
+ * {@code schedule}) and its network poller's Gs are injected by the scheduler itself
+ * ({@code injectglist}), so they reach a busy P within one round. Here those wake-ups come from
+ * threads outside the scheduler, and a busy P reads {@code q} only every 61 schedticks: beside
+ * goroutines that yield every 50 µs, 2.5 ms at the median and 9 ms at p99 (bench/README, "Wake-up
+ * latency"). So every P looks at {@link #woken} once a round, one volatile read, and takes its share
+ * to its local queue's tail ({@link Sched#injectWoken}): the G runs within one pass over that P's
+ * local queue, and the local queue's Gs still run in order, however fast the wake-ups come. Every
+ * other reader sees both FIFOs as one queue ({@link #size}, {@link #pop}: {@code q} first).
+ *
+ * <p>Guarded by {@link Sched#lock}: every method but {@link #size} and {@link #woken} must be called
+ * with it held (asserted, as Go's {@code assertLockHeld}). Those two are also written under the lock
+ * but volatile, so the scheduler may glance at them without the lock (Go reads {@code sched.runqsize}
+ * the same way) before deciding to take the lock.
  */
 final class GlobalRunQueue {
     private final ArrayDeque<G> q = new ArrayDeque<>();
+    private final ArrayDeque<G> woken = new ArrayDeque<>();
+    /** Both FIFOs' Gs. */
     private volatile int size;
+    /** {@code woken}'s Gs: read once a round by every P, so written only when {@code woken} changes. */
+    private volatile int wokenSize;
     private final SchedLock lock;
 
     GlobalRunQueue(SchedLock lock) {
         this.lock = lock;
     }
 
-    /** A glance without the lock; exact only under it. */
+    /** Both FIFOs' Gs. A glance without the lock; exact only under it. */
     int size() {
         return size;
+    }
+
+    /** The Gs readied from outside the scheduler and not yet taken. A glance without the lock. */
+    int woken() {
+        return wokenSize;
+    }
+
+    /** Readied by a thread holding no P: to {@code woken}'s tail. Must hold the lock. */
+    void putWoken(G gp) {
+        lock.assertHeld();
+        woken.addLast(gp);
+        wokenSize = woken.size();
+        size = q.size() + woken.size();
+    }
+
+    /** Takes {@code woken}'s head, or null. Must hold the lock. */
+    G popWoken() {
+        lock.assertHeld();
+        G gp = woken.pollFirst();
+        if (gp != null) {
+            wokenSize = woken.size();
+            size = q.size() + woken.size();
+        }
+        return gp;
     }
 
     /** Go's {@code globrunqput}: to the tail. Must hold the lock. */
     void put(G gp) {
         lock.assertHeld();
         q.addLast(gp);
-        size = q.size();
+        size = q.size() + woken.size();
     }
 
     /** Go's {@code globrunqputhead}: to the head. Must hold the lock. */
     void putHead(G gp) {
         lock.assertHeld();
         q.addFirst(gp);
-        size = q.size();
+        size = q.size() + woken.size();
     }
 
     /** Go's {@code globrunqputbatch}: {@code batch[0..n)} to the tail, in order. Must hold the lock. */
     void putBatch(G[] batch, int n) {
         lock.assertHeld();
         for (int i = 0; i < n; i++) q.addLast(batch[i]);
-        size = q.size();
+        size = q.size() + woken.size();
     }
 
-    /** Calls {@code action} with each queued G, head first. Must hold the lock. */
+    /** Calls {@code action} with each queued G, head first ({@code q}, then {@code woken}). Must hold the lock. */
     void forEach(Consumer<G> action) {
         lock.assertHeld();
         q.forEach(action);
+        woken.forEach(action);
     }
 
-    /** Takes the head, or null. Must hold the lock. */
+    /** Takes the head ({@code q}'s, else {@code woken}'s), or null. Must hold the lock. */
     G pop() {
         lock.assertHeld();
         G gp = q.pollFirst();
-        size = q.size();
+        if (gp == null) return popWoken();
+        size = q.size() + woken.size();
         return gp;
     }
 }

@@ -271,7 +271,8 @@ final class Sched implements LocalRunQueue.Overflow {
      *
      * <p>On an M holding a P, a G readied by another G (or by the M after the previous G ended) goes to
      * that P's {@code runnext}, a G that yielded to its own M's tail (or, after {@code Gosched}, to the
-     * global queue). Elsewhere (platform threads, JDK timer threads) it goes to the global queue.
+     * global queue). Elsewhere (platform threads, JDK timer threads and pollers) it goes to the global
+     * queue's {@code woken} FIFO, which every P reads once a round ({@link #injectWoken}).
      */
     void ready(G gp) {
         try {
@@ -303,7 +304,7 @@ final class Sched implements LocalRunQueue.Overflow {
                 runqput(pp, gp, true);
             } else {
                 gcreatedNoP.increment();
-                putGlobal(gp);
+                putWoken(gp);
             }
         } else {
             int was = gp.makeRunnable();
@@ -311,7 +312,7 @@ final class Sched implements LocalRunQueue.Overflow {
             // A G readied while its M has not yet seen it unmount: that M writes the unblock (Tracer).
             if (tracing && (was == G.WAITING || ownM)) tracer.runnable(pp, gp, was == G.WAITING);
             if (pp == null) {
-                putGlobal(gp);
+                putWoken(gp);
             } else if (ownM) {
                 // Its own M, right after it unmounted: a yield (Thread.yield or Gosched).
                 if (gp.toGlobal) putGlobal(gp); else runqput(pp, gp, false);
@@ -349,6 +350,39 @@ final class Sched implements LocalRunQueue.Overflow {
         lock.lock();
         try {
             runq.put(gp);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A G readied with no P to put it on: to the global queue's {@code woken} FIFO ({@link GlobalRunQueue}). */
+    private void putWoken(G gp) {
+        lock.lock();
+        try {
+            runq.putWoken(gp);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Once a round, when the global queue holds Gs readied from outside the scheduler: takes this P's
+     * share of them (as {@link #globrunqget} shares the global queue: {@code woken / gomaxprocs + 1}, at
+     * most what the local ring has room for) to the tail of {@code pp}'s local queue, in order. The
+     * tail, not {@code runnext}: a steady stream of wake-ups (a server's selector readying handlers)
+     * must not keep the local queue's head from running. Must own {@code pp}.
+     */
+    private void injectWoken(P pp) {
+        int room = LocalRunQueue.SIZE - pp.runq.size();
+        if (room <= 0) return;
+        lock.lock();
+        try {
+            int n = Math.min(runq.woken() / gomaxprocs + 1, room);
+            for (; n > 0; n--) {
+                G gp = runq.popWoken();
+                if (gp == null) break;
+                runqput(pp, gp, false);
+            }
         } finally {
             lock.unlock();
         }
@@ -449,6 +483,9 @@ final class Sched implements LocalRunQueue.Overflow {
             }
             P pp = mp.p;
             if (pp.runSafePointFn != 0) world.runSafePointFn(pp);
+            // Gs readied from outside (timers, pollers, platform threads) join our queue every round,
+            // as Go's timers fire from schedule (GlobalRunQueue says why).
+            if (runq.woken() != 0) injectWoken(pp);
             G gp = null;
             boolean inheritTime = false;
             // Fairness: now and then check the global queue first, so two goroutines that keep

@@ -24,6 +24,39 @@ class GlobalRunQueueTest {
         lock.unlock();
     }
 
+    /**
+     * Gs readied from outside the scheduler wait in their own FIFO: counted by woken() as well as by
+     * size(), taken in order by popWoken(), and by pop() only after Go's own queue.
+     */
+    @Test
+    void wokenGsAreAFifoOfTheirOwnThatPopTakesLast() {
+        G[] gs = new G[4];
+        for (int i = 0; i < gs.length; i++) gs[i] = new G(null, i + 1, 0, "g" + i, () -> { });
+        SchedLock lock = new SchedLock();
+        GlobalRunQueue q = new GlobalRunQueue(lock);
+        lock.lock();
+        try {
+            q.putWoken(gs[2]);
+            q.put(gs[0]);
+            q.putWoken(gs[3]);
+            q.put(gs[1]);
+            assertEquals(4, q.size());
+            assertEquals(2, q.woken());
+            assertSame(gs[2], q.popWoken());
+            assertEquals(3, q.size());
+            assertEquals(1, q.woken());
+            assertSame(gs[0], q.pop());
+            assertSame(gs[1], q.pop());
+            assertSame(gs[3], q.pop(), "pop() takes the woken FIFO once Go's queue is empty");
+            assertNull(q.pop());
+            assertNull(q.popWoken());
+            assertEquals(0, q.size());
+            assertEquals(0, q.woken());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Test
     void schedLockIsNotReentrant() {
         SchedLock lock = new SchedLock();
