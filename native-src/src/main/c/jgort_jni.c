@@ -78,6 +78,7 @@ JGORT_API int64_t jgort_current_m(void) {
 static void *m_thread_main(void *arg) {
     start_record *s = arg;
     current_tls = s->tls;
+    jgort_os_thread_set_name(s->name);
     JNIEnv *env = NULL;
     JavaVMAttachArgs args = {JNI_VERSION_21, s->name, NULL};
     int rc = (*the_vm)->AttachCurrentThreadAsDaemon(the_vm, (void **) &env, &args);

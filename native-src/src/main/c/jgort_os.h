@@ -37,6 +37,13 @@ int jgort_os_thread_start(jgort_os_thread **out, int runtime_stack, size_t size,
  */
 int jgort_os_thread_reap(jgort_os_thread *t);
 
+/*
+ * Names the calling thread for the OS's tools (top -H, perf, a debugger), as the JVM names the
+ * threads it starts itself; a thread the JVM merely attaches keeps its creator's name otherwise.
+ * Best effort: an OS that cuts or refuses the name changes nothing else.
+ */
+void jgort_os_thread_set_name(const char *name);
+
 /* Gives the CPU to another thread (Go's osyield): for a wait that lasts microseconds. */
 void jgort_os_yield(void);
 

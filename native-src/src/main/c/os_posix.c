@@ -199,6 +199,16 @@ int jgort_os_thread_reap(jgort_os_thread *t) {
     return 0;
 }
 
+void jgort_os_thread_set_name(const char *name) {
+#if defined(__APPLE__)
+    pthread_setname_np(name); /* the calling thread only; up to 63 bytes */
+#else
+    char cut[16];             /* Linux keeps 15 bytes and refuses longer names */
+    snprintf(cut, sizeof cut, "%s", name);
+    pthread_setname_np(pthread_self(), cut);
+#endif
+}
+
 void jgort_os_yield(void) {
     sched_yield();
 }

@@ -72,6 +72,16 @@ int jgort_os_thread_reap(jgort_os_thread *t) {
     return 0;
 }
 
+void jgort_os_thread_set_name(const char *name) {
+    /* SetThreadDescription exists from Windows 10 1607 on: looked up, so older systems still load us. */
+    typedef HRESULT (WINAPI *set_description_fn)(HANDLE, PCWSTR);
+    HMODULE k32 = GetModuleHandleW(L"kernel32.dll");
+    set_description_fn set = k32 != NULL ? (set_description_fn) (void (*)(void)) GetProcAddress(k32, "SetThreadDescription") : NULL;
+    wchar_t wide[64];
+    if (set == NULL || MultiByteToWideChar(CP_UTF8, 0, name, -1, wide, 64) == 0) return;
+    set(GetCurrentThread(), wide);
+}
+
 void jgort_os_yield(void) {
     SwitchToThread();
 }

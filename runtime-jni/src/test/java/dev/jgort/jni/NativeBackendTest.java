@@ -73,6 +73,27 @@ class NativeBackendTest {
     }
 
     /** allocm's choice on Linux: a runtime-allocated stack of the reported size with a guard page below. */
+    /** top -H, perf and gdb show a native M by its own name, not by the name of the thread that made it. */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void nativeMsCarryTheirNamesForTheOsToo() throws Exception {
+        try (GoRuntime rt = startNative(1)) {
+            String name = inGoroutine(rt, () -> dev.jgort.core.api.GoTestSupport.currentCarrier().getName());
+            assertTrue(name.matches("jgort\\d+-m\\d+"), name);
+            List<String> osNames;
+            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+                osNames = tasks.map(t -> {
+                    try {
+                        return Files.readString(t.resolve("comm")).strip();
+                    } catch (IOException e) {
+                        return ""; // the thread ended meanwhile
+                    }
+                }).toList();
+            }
+            assertTrue(osNames.contains(name), () -> name + " is not among the OS's thread names " + osNames);
+        }
+    }
+
     @Test
     @EnabledOnOs(OS.LINUX)
     void mStackIsTheRuntimeAllocatedRegionWithAGuardPageBelow() throws Exception {
