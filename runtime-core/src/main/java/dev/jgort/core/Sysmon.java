@@ -70,6 +70,28 @@ final class Sysmon implements Runnable {
     /** Sysmon's own: the last {@link #retake} opened a native-call window (decide at the next tick), and when. */
     private boolean nativeWindowOpened;
     private long nativeWindowAt;
+    /**
+     * Sysmon's own: native-call windows in a row that closed without a retake, because the call had
+     * returned by the next look (a server's socket writes: many short native calls). Once there are
+     * {@link #WASTED_WINDOWS} of them, sysmon stops spinning for a window's second look and lets its
+     * ticks back off as Go's do when nothing is retaken, until a retake shows calls that block again.
+     * Spinning for every short call cost a core's 16–25% on a Jetty server (2 cores): 10% of its
+     * requests/s (bench/README, "HTTP servers").
+     */
+    private int wastedWindows;
+    static final int WASTED_WINDOWS = 8;
+    /**
+     * Sysmon's own: since when every look has found every P idle ({@link #NOT_IDLE}: the last one did
+     * not). Go deep-sleeps at the first such look, and only a syscall's exit or a world start wakes it.
+     * Here every {@code acquirep} wakes it (a running P may sit in a native call that only sysmon can
+     * find), so a server whose Ps are all idle for a moment between requests put sysmon to sleep and
+     * woke it ~3,000 times a second: a futex wake on the M's path each time, 20 µs ticks after each, 6%
+     * of a core on sysmon alone. It deep-sleeps once the Ps have been idle at its looks for
+     * {@link #DEEP_SLEEP_AFTER_NS}, during which its ticks back off as usual.
+     */
+    private long allIdleSince = NOT_IDLE;
+    private static final long NOT_IDLE = Long.MIN_VALUE;
+    static final long DEEP_SLEEP_AFTER_NS = TimeUnit.MILLISECONDS.toNanos(20);
     /** Go's {@code sched.sysmonwait}: set by sysmon before a deep sleep, cleared by CAS by whoever wakes it. */
     private final AtomicBoolean sysmonwait = new AtomicBoolean();
 
@@ -127,7 +149,7 @@ final class Sysmon implements Runnable {
                 delay = Math.min(delay * 2, MAX_DELAY_NS);
             }
             if (System.nanoTime() - nativeSeenAt < NATIVE_RECENT_NS) delay = Math.min(delay, NATIVE_MAX_DELAY_NS);
-            if (nativeWindowOpened) {
+            if (nativeWindowOpened && wastedWindows < WASTED_WINDOWS) {
                 // The last look saw a carrier newly in native code: look again exactly one tick after
                 // it, spinning (a sleep of 20 µs lasts ~100 µs here, and that wait is time the P is lost).
                 long until = nativeWindowAt + MIN_DELAY_NS;
@@ -136,12 +158,18 @@ final class Sysmon implements Runnable {
                 LockSupport.parkNanos(this, delay);
             }
             if (deadlock != null) lookForDeadlock();
-            if (traceNanos <= 0 && sched.npidle == sched.gomaxprocs && sched.runq.size() == 0) {
-                deepSleep();
-                idle = 0;
-                continue;
-            }
             long now = System.nanoTime();
+            if (traceNanos <= 0 && sched.npidle == sched.gomaxprocs && sched.runq.size() == 0) {
+                if (allIdleSince == NOT_IDLE) allIdleSince = now;
+                if (now - allIdleSince >= DEEP_SLEEP_AFTER_NS) {
+                    deepSleep();
+                    idle = 0;
+                    allIdleSince = NOT_IDLE;
+                    continue;
+                }
+            } else {
+                allIdleSince = NOT_IDLE;
+            }
             if (traceNanos > 0 && now - lasttrace >= traceNanos) {
                 lasttrace = now;
                 System.err.print(SchedTrace.format(sched, sched.config.schedDetail()));
@@ -154,7 +182,8 @@ final class Sysmon implements Runnable {
             // on a syscall at the look after the one that saw it begin. And while native calls are
             // being made and goroutines wait for a P, every goroutine that gets a P may be the next to
             // sit in one: keep looking every tick, as Go's sysmon does while it keeps retaking.
-            boolean watching = nativeWindowOpened || (now - nativeSeenAt < NATIVE_RECENT_NS && workWaiting());
+            boolean watching = wastedWindows < WASTED_WINDOWS
+                    && (nativeWindowOpened || (now - nativeSeenAt < NATIVE_RECENT_NS && workWaiting()));
             if (took != 0 || watching) idle = 0; else idle++;
             // Not in Go: work on the global queue, a P idle, nobody looking. Only after an M could not
             // be made (maxmcount); a wake-up is then retried here rather than lost.
@@ -232,7 +261,7 @@ final class Sysmon implements Runnable {
         M mp = pp.m;
         int st = mp != null ? sched.watch.look(mp, pp, true) : CarrierWatch.NO_LOOK;
         if (st != CarrierStates.NATIVE) {
-            pp.sysmonNativeSince = -1;
+            closeNativeWindow(pp);
             return false;
         }
         long cpu = pp.sysmonLookCpu;
@@ -258,6 +287,15 @@ final class Sysmon implements Runnable {
             }
         }
         return takeStuckP(pp, mp, schedtick, syscalltick, true);
+    }
+
+    /**
+     * Ends {@code pp}'s native-call window, if open, without a retake: the call returned, or the P
+     * moved on to other goroutines, before the look that would have decided ({@link #wastedWindows}).
+     */
+    private void closeNativeWindow(P pp) {
+        if (pp.sysmonNativeSince >= 0 && wastedWindows < WASTED_WINDOWS) wastedWindows++;
+        pp.sysmonNativeSince = -1;
     }
 
     /** Takes {@code pp} if its M's carrier is blocked, or its G has ignored preemption for too long. */
@@ -291,7 +329,12 @@ final class Sysmon implements Runnable {
     private boolean takeStuckP(P pp, M mp, int schedtick, int syscalltick, boolean inNative) {
         if (!sched.takeRunningP(pp, mp, P.IDLE, Sched.TAKE_STUCK, schedtick, syscalltick)) return false;
         sched.oversubscribed.incrementAndGet(); // until the G takes a P again: Sched.clearStolen
-        if (inNative) sched.nativeRetakes.increment(); else sched.stolenProcs.increment();
+        if (inNative) {
+            sched.nativeRetakes.increment();
+            wastedWindows = 0; // calls that block are being made: look closely again
+        } else {
+            sched.stolenProcs.increment();
+        }
         JfrEvents.retake(sched, pp, inNative ? "native call" : "stuck M");
         sched.handoffp(pp);
         return true;
@@ -340,7 +383,7 @@ final class Sysmon implements Runnable {
                 pp.sysmonSchedwhen = now;
                 pp.sysmonCpu = -1;
                 pp.sysmonStuckSince = now;
-                pp.sysmonNativeSince = -1;
+                closeNativeWindow(pp);
                 M mp = pp.m;
                 if (mp != null) pp.sysmonRuns = mp.runs;
                 // A goroutine that began since the last look may already be in native code: open the
@@ -359,7 +402,7 @@ final class Sysmon implements Runnable {
                     pp.sysmonRuns = runs;
                     pp.sysmonStuckSince = now;
                     pp.sysmonCpu = -1;
-                    pp.sysmonNativeSince = -1;
+                    closeNativeWindow(pp);
                 } else if (!syscall) {
                     if (sched.watch.active() && retakeNative(pp, t, st, now)) {
                         n++;
