@@ -46,6 +46,8 @@ final class P {
     long sysmonSchedwhen, sysmonSyscallwhen;
     /** The carrier's CPU time when sysmon's current sampling window began, and when (-1: no window). */
     long sysmonCpu = -1, sysmonCpuWhen;
+    /** Sysmon's: the carrier's CPU time when it first saw this P stuck (-1: not yet). */
+    long sysmonHogCpu = -1;
     /**
      * Since when sysmon has seen this P's carrier in native code at every look, with schedtick and the
      * M's run count unchanged (-1: it was not at the last look), and the carrier's CPU time then.
