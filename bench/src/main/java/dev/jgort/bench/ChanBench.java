@@ -10,15 +10,16 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Channels side by side, in one JMH run: jgort's channels on jgort, the JDK's queues
  * ({@code SynchronousQueue} for unbuffered, {@code ArrayBlockingQueue} for buffered) on the JDK's
- * default scheduler, and jox's channels on the JDK's default scheduler. Targets (time ratios):
- * unbuffered ping-pong jgort ≤ 0.5 × JDK and ≤ 0.8 × jox; prodCons100 jgort ≤ 1.0 × JDK.
+ * default scheduler, and jox's channels on the JDK's default scheduler and on jgort
+ * ({@code jox-jgort}: a library's channels inside goroutines). Targets (time ratios): unbuffered
+ * ping-pong jgort ≤ 0.5 × JDK and ≤ 0.8 × jox; prodCons100 jgort ≤ 1.0 × JDK; jox-jgort ≤ 1.0 × jox.
  */
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 2)
 public class ChanBench extends BenchBase {
 
-    /** {@code jgort}, {@code jdk} (queues) or {@code jox}; the last two run on the JDK's scheduler. */
-    @Param({"jgort", "jdk", "jox"})
+    /** {@code jgort}, {@code jdk} (queues) or {@code jox} (those two on the JDK's scheduler), or {@code jox-jgort} (on jgort). */
+    @Param({"jgort", "jdk", "jox", "jox-jgort"})
     public String channels;
 
     private Spawner spawner;
@@ -29,10 +30,10 @@ public class ChanBench extends BenchBase {
         maker = switch (channels) {
             case "jgort" -> BenchChan::jgort;
             case "jdk" -> BenchChan::jdk;
-            case "jox" -> BenchChan::jox;
-            default -> throw new IllegalArgumentException("channels \"" + channels + "\" is unknown: use jgort, jdk or jox");
+            case "jox", "jox-jgort" -> BenchChan::jox;
+            default -> throw new IllegalArgumentException("channels \"" + channels + "\" is unknown: use jgort, jdk, jox or jox-jgort");
         };
-        spawner = spawnerFor(channels);
+        spawner = spawnerFor(channels.equals("jox-jgort") ? "jgort" : channels);
     }
 
 
