@@ -2,6 +2,8 @@ package dev.jgort.bench;
 
 import org.openjdk.jmh.annotations.Benchmark;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -20,13 +22,12 @@ public class CompletableFutureBench extends SchedulerBench {
         Executor exec = task -> spawner.start(task);
         long[] sum = new long[1];
         Thread root = spawner.start(() -> {
-            @SuppressWarnings("unchecked")
-            CompletableFuture<Long>[] fs = new CompletableFuture[CHAINS];
+            List<CompletableFuture<Long>> fs = new ArrayList<>(CHAINS);
             for (int i = 0; i < CHAINS; i++) {
                 long start = i;
                 CompletableFuture<Long> f = CompletableFuture.supplyAsync(() -> start, exec);
                 for (int s = 1; s < STAGES; s++) f = f.thenApplyAsync(x -> x + 1, exec);
-                fs[i] = f;
+                fs.add(f);
             }
             long total = 0;
             for (CompletableFuture<Long> f : fs) total += f.join();

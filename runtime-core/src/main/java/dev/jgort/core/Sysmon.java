@@ -75,8 +75,8 @@ final class Sysmon implements Runnable {
      * returned by the next look (a server's socket writes: many short native calls). Once there are
      * {@link #WASTED_WINDOWS} of them, sysmon stops spinning for a window's second look and lets its
      * ticks back off as Go's do when nothing is retaken, until a retake shows calls that block again.
-     * Spinning for every short call cost a core's 16–25% on a Jetty server (2 cores): 10% of its
-     * requests/s (bench/README, "HTTP servers").
+     * Spinning for every short call made sysmon use 16–25% of a core behind a Jetty server (2 cores;
+     * with this and the deep-sleep rule below, 2–3%: bench/README, "HTTP servers").
      */
     private int wastedWindows;
     static final int WASTED_WINDOWS = 8;

@@ -72,7 +72,6 @@ class NativeBackendTest {
         }
     }
 
-    /** allocm's choice on Linux: a runtime-allocated stack of the reported size with a guard page below. */
     /** top -H, perf and gdb show a native M by its own name, not by the name of the thread that made it. */
     @Test
     @EnabledOnOs(OS.LINUX)
@@ -94,6 +93,7 @@ class NativeBackendTest {
         }
     }
 
+    /** allocm's choice on Linux: a runtime-allocated stack of the reported size with a guard page below. */
     @Test
     @EnabledOnOs(OS.LINUX)
     void mStackIsTheRuntimeAllocatedRegionWithAGuardPageBelow() throws Exception {

@@ -40,8 +40,8 @@ class OutsideWakeupTest {
     private static final long BOUND_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final int ROUNDS = 1000;
 
-    /** 2 goroutines that compute ({@code spinNanos} at a time) and yield until stopped. */
-    private static final class Yielders implements AutoCloseable {
+    /** 2 goroutines that compute ({@code spinNanos} at a time) and yield until {@link #stop}ped. */
+    private static final class Yielders {
         private volatile boolean stop;
         private final List<Thread> threads = new ArrayList<>();
 
@@ -61,8 +61,7 @@ class OutsideWakeupTest {
             }
         }
 
-        @Override
-        public void close() throws InterruptedException {
+        void stop() throws InterruptedException {
             stop = true;
             for (Thread t : threads) assertTrue(t.join(BOUND), "a yielder did not stop");
         }
@@ -79,7 +78,8 @@ class OutsideWakeupTest {
             Failures failures = new Failures();
             AtomicLong worstSleep = new AtomicLong(), worstUnpark = new AtomicLong();
             Thread sleeper, parker, unparker;
-            try (Yielders ignored = new Yielders(rt)) {
+            Yielders yielders = new Yielders(rt);
+            try {
                 sleeper = rt.go(failures.guard(() -> {
                     for (int i = 0; i < ROUNDS; i++) {
                         long t0 = System.nanoTime();
@@ -100,6 +100,8 @@ class OutsideWakeupTest {
                 assertTrue(sleeper.join(BOUND), "the sleeper did not finish its rounds");
                 assertTrue(parker.join(BOUND), "the unparked goroutine did not finish its rounds");
                 assertTrue(unparker.join(BOUND));
+            } finally {
+                yielders.stop();
             }
             failures.check();
             assertTrue(worstSleep.get() < BOUND_NANOS, "a Thread.sleep(1) woke " + worstSleep.get() / 1_000_000 + " ms late");
@@ -148,7 +150,8 @@ class OutsideWakeupTest {
             Failures failures = new Failures();
             AtomicLong slept = new AtomicLong(), turnsSeen = new AtomicLong(), volleysSeen = new AtomicLong(), started = new AtomicLong();
             List<Thread> all = new ArrayList<>();
-            try (Yielders ignored = new Yielders(rt, TimeUnit.MICROSECONDS.toNanos(50))) {
+            Yielders yielders = new Yielders(rt, TimeUnit.MICROSECONDS.toNanos(50));
+            try {
                 for (int i = 0; i < sleepers; i++) {
                     all.add(rt.go(failures.guard(() -> {
                         for (int k = 0; k < sleeps; k++) {
@@ -195,6 +198,8 @@ class OutsideWakeupTest {
                 for (Thread t : starterThreads) assertTrue(t.join(BOUND), "a platform thread could not start its goroutines");
                 all.addAll(children);
                 for (Thread t : all) assertTrue(t.join(BOUND), t + " did not finish: a wake-up was lost");
+            } finally {
+                yielders.stop();
             }
             failures.check();
             assertEquals((long) sleepers * sleeps, slept.get());
@@ -220,7 +225,8 @@ class OutsideWakeupTest {
             Handoff h = new Handoff();
             InputStream in = accepted.getInputStream();
             OutputStream out = client.getOutputStream();
-            try (Yielders ignored = new Yielders(rt)) {
+            Yielders yielders = new Yielders(rt);
+            try {
                 Thread reader = rt.go(failures.guard(() -> {
                     for (int i = 1; i <= messages; i++) {
                         h.waitingFor = i;
@@ -236,6 +242,8 @@ class OutsideWakeupTest {
                     out.flush();
                 }
                 assertTrue(reader.join(BOUND), "the reader did not get every message");
+            } finally {
+                yielders.stop();
             }
             failures.check();
             assertTrue(worst.get() < BOUND_NANOS, "a socket read took " + worst.get() / 1_000_000 + " ms to return");
@@ -249,8 +257,8 @@ class OutsideWakeupTest {
      */
     @Test
     void closingARuntimeLeavesSocketIoOfPlainVirtualThreadsAndOtherRuntimesWorking() throws Exception {
-        try (ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
-             GoRuntime other = start(1)) {
+        ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        try (GoRuntime other = start(1)) {
             Thread echo = Thread.ofPlatform().name("echo").start(() -> {
                 try {
                     while (true) {
@@ -288,8 +296,10 @@ class OutsideWakeupTest {
             assertTrue(plainThread.join(BOUND));
             assertTrue(otherThread.join(BOUND));
             for (EchoClient c : List.of(plain, ofOther, ofClosed)) assertNull(c.failure, () -> "an echo client failed: " + c.failure);
-            server.close();
+            server.close(); // ends the echo thread's accept loop
             assertTrue(echo.join(BOUND));
+        } finally {
+            server.close();
         }
     }
 
