@@ -59,7 +59,7 @@ final class GlobalRunQueue {
         lock.assertHeld();
         woken.addLast(gp);
         wokenSize = woken.size();
-        size = q.size() + woken.size();
+        recount();
     }
 
     /** Takes {@code woken}'s head, or null. Must hold the lock. */
@@ -68,30 +68,39 @@ final class GlobalRunQueue {
         G gp = woken.pollFirst();
         if (gp != null) {
             wokenSize = woken.size();
-            size = q.size() + woken.size();
+            recount();
         }
         return gp;
+    }
+
+    /**
+     * Publishes {@link #size} after a change of either FIFO. {@link #wokenSize} is written apart, by
+     * the two methods that change {@code woken} only: every P reads it once a round, and a store, even
+     * of the same value, would take its cache line from all of them.
+     */
+    private void recount() {
+        size = q.size() + woken.size();
     }
 
     /** Go's {@code globrunqput}: to the tail. Must hold the lock. */
     void put(G gp) {
         lock.assertHeld();
         q.addLast(gp);
-        size = q.size() + woken.size();
+        recount();
     }
 
     /** Go's {@code globrunqputhead}: to the head. Must hold the lock. */
     void putHead(G gp) {
         lock.assertHeld();
         q.addFirst(gp);
-        size = q.size() + woken.size();
+        recount();
     }
 
     /** Go's {@code globrunqputbatch}: {@code batch[0..n)} to the tail, in order. Must hold the lock. */
     void putBatch(G[] batch, int n) {
         lock.assertHeld();
         for (int i = 0; i < n; i++) q.addLast(batch[i]);
-        size = q.size() + woken.size();
+        recount();
     }
 
     /** Calls {@code action} with each queued G, head first ({@code q}, then {@code woken}). Must hold the lock. */
@@ -106,7 +115,7 @@ final class GlobalRunQueue {
         lock.assertHeld();
         G gp = q.pollFirst();
         if (gp == null) return popWoken();
-        size = q.size() + woken.size();
+        recount();
         return gp;
     }
 }

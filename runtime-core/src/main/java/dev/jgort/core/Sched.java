@@ -373,6 +373,9 @@ final class Sched implements LocalRunQueue.Overflow {
      * must not keep the local queue's head from running. Must own {@code pp}.
      */
     private void injectWoken(P pp) {
+        // runqput below must not overflow: runqputslow would take sched.lock, which we hold (not
+        // re-entrant). It cannot: only we, the owner, add to the ring, thieves only take from it, and
+        // size() counts runnext too, so the ring has at least this much room until we add.
         int room = LocalRunQueue.SIZE - pp.runq.size();
         if (room <= 0) return;
         lock.lock();

@@ -181,7 +181,8 @@ final class Sysmon implements Runnable {
             // A look that found a carrier newly in native code decides at the next tick, as Go decides
             // on a syscall at the look after the one that saw it begin. And while native calls are
             // being made and goroutines wait for a P, every goroutine that gets a P may be the next to
-            // sit in one: keep looking every tick, as Go's sysmon does while it keeps retaking.
+            // sit in one: keep looking every tick, as Go's sysmon does while it keeps retaking. Not once
+            // the windows keep closing with nothing to retake (wastedWindows): then Go's back-off holds.
             boolean watching = wastedWindows < WASTED_WINDOWS
                     && (nativeWindowOpened || (now - nativeSeenAt < NATIVE_RECENT_NS && workWaiting()));
             if (took != 0 || watching) idle = 0; else idle++;

@@ -129,9 +129,14 @@ class OutsideWakeupTest {
             return sentAt;
         }
 
+        /** Platform side: waits (yielding the CPU) until {@code g} is parked waiting for turn {@code i}. */
+        void awaitWaiting(long i, Thread g) {
+            while (waitingFor != i || g.getState() != Thread.State.WAITING) Thread.yield();
+        }
+
         /** Platform side: waits until the goroutine waits for {@code i}, then sends it. */
         void send(long i, Thread g) {
-            while (waitingFor != i || g.getState() != Thread.State.WAITING) Thread.yield();
+            awaitWaiting(i, g);
             sentAt = System.nanoTime();
             turn = i;
             LockSupport.unpark(g);
@@ -236,7 +241,7 @@ class OutsideWakeupTest {
                     }
                 })).thread();
                 for (int i = 1; i <= messages; i++) {
-                    while (h.waitingFor != i || reader.getState() != Thread.State.WAITING) Thread.yield();
+                    h.awaitWaiting(i, reader); // blocked in read, on the JDK's poller
                     h.sentAt = System.nanoTime();
                     out.write(i);
                     out.flush();
