@@ -80,6 +80,8 @@ final class Sysmon implements Runnable {
      */
     private int wastedWindows;
     static final int WASTED_WINDOWS = 8;
+    /** Looks, each seeing the carrier in native code, before a busy (not blocked) native call is retaken. */
+    static final int BUSY_NATIVE_LOOKS = 20;
     /**
      * Sysmon's own: since when every look has found every P idle ({@link #NOT_IDLE}: the last one did
      * not). Go deep-sleeps at the first such look, and only a syscall's exit or a world start wakes it.
@@ -270,16 +272,23 @@ final class Sysmon implements Runnable {
         if (pp.sysmonNativeSince < 0) {
             pp.sysmonNativeSince = now;
             pp.sysmonNativeCpu = cpu;
+            pp.sysmonNativeLooks = 1;
             nativeWindowOpened = true;
             nativeWindowAt = now;
             return false;
         }
         long inNative = now - pp.sysmonNativeSince;
+        int looks = ++pp.sysmonNativeLooks;
         // Blocked: hardly any CPU used over the window, and the OS has the thread waiting (a thread the
         // OS merely keeps off a core uses no CPU either, and is runnable).
         boolean blocked = cpu >= 0 && pp.sysmonNativeCpu >= 0 && cpu - pp.sysmonNativeCpu <= inNative / 4
                 && sched.watch.osWaiting(mp, pp);
-        if (inNative < SYSCALL_RETAKE_NS) {
+        // A busy carrier in native code at every look for 10 ms: one long CPU-bound call, or many quick
+        // ones that each look happened to catch (jgort cannot count unannotated calls, as Go's
+        // syscalltick counts syscalls). Only enough looks tell them apart: once sysmon's ticks back off
+        // (wastedWindows) ten looks ~1 ms apart caught a getpid loop in native every time, so a busy
+        // call is retaken after BUSY_NATIVE_LOOKS looks, not after fewer, however long.
+        if (inNative < SYSCALL_RETAKE_NS || (!blocked && looks < BUSY_NATIVE_LOOKS)) {
             if (!blocked) return false;
             // Go: don't retake if there is no other work to do and someone can do it when it comes.
             if (!sched.gcwaiting && pp.runSafePointFn == 0 && pp.runq.isEmpty() && sched.runq.size() == 0
