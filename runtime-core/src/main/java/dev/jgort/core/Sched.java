@@ -277,7 +277,7 @@ final class Sched implements LocalRunQueue.Overflow {
     void ready(G gp) {
         try {
             M mp = currentM();
-            boolean held = mp != null && mp.tryLockP();
+            boolean held = mp != null && tryLockPBriefly(mp);
             try {
                 readyPut(gp, mp, held ? mp.p : null);
             } finally {
@@ -290,6 +290,22 @@ final class Sched implements LocalRunQueue.Overflow {
         } catch (Throwable t) {
             fatal(new IllegalStateException("jgort: cannot schedule " + gp + ": " + t, t));
         }
+    }
+
+    /**
+     * {@code mp}'s pLock for {@link #ready}, retried a few times: every holder keeps it for a few
+     * instructions (sysmon's look, a taker's CAS, the M around its G's run), and a G readied while
+     * sysmon merely looked at its M would otherwise lose its P's runnext to the global queue, and its
+     * trace unblock would be written from no P. Not a plain {@link M#lockP}: the M's own thread may
+     * ready a G while it holds its pLock (an interrupt in execute's bookkeeping), and then it must
+     * fall back rather than spin on itself.
+     */
+    private static boolean tryLockPBriefly(M mp) {
+        for (int i = 0; i < 64; i++) {
+            if (mp.tryLockP()) return true;
+            Thread.onSpinWait();
+        }
+        return false;
     }
 
     /**
