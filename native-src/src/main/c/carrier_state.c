@@ -206,6 +206,58 @@ static jint JNICALL carrier_os_state(JNIEnv *env, jclass cls, jlong handle) {
     return c->probe != NULL ? jgort_os_thread_probe_state(c->probe) : JGORT_OS_THREAD_UNKNOWN;
 }
 
+/*
+ * Where a thread's pending Java exception lives: ThreadShadow::_pending_exception, a field of every
+ * JavaThread, from the same table. Looked up and checked once by JNI_OnLoad; offset 0 where the table
+ * lacks it or the check failed (then jgort_invoke keeps calling ExceptionCheck).
+ */
+static uint64_t pending_exception_offset;
+static jfieldID pending_eetop;
+static jclass thread_class_ref; /* global ref: java.lang.Thread */
+static jmethodID current_thread_method;
+
+/* The calling thread's slot at `offset`, or NULL. */
+static const void *const volatile *pending_slot(JNIEnv *env, uint64_t offset) {
+    jobject self = (*env)->CallStaticObjectMethod(env, thread_class_ref, current_thread_method);
+    if (self == NULL) {
+        (*env)->ExceptionClear(env);
+        return NULL;
+    }
+    jlong jt = (*env)->GetLongField(env, self, pending_eetop);
+    (*env)->DeleteLocalRef(env, self);
+    return jt != 0 ? (const void *const volatile *) ((char *) (intptr_t) jt + offset) : NULL;
+}
+
+int jgort_pending_exception_init(JNIEnv *env) {
+    uint64_t off;
+    const void *in_jvm = (const void *) (*env)->GetVersion;
+    if (struct_field_offset(in_jvm, "ThreadShadow", "_pending_exception", &off) != 0 || off == 0 || off > 65536) return 0;
+    jclass tc = (*env)->FindClass(env, "java/lang/Thread");
+    jclass probe = (*env)->FindClass(env, "java/lang/Error");
+    if (tc == NULL || probe == NULL) return -1;
+    pending_eetop = (*env)->GetFieldID(env, tc, "eetop", "J");
+    current_thread_method = (*env)->GetStaticMethodID(env, tc, "currentThread", "()Ljava/lang/Thread;");
+    if (pending_eetop == NULL || current_thread_method == NULL) {
+        (*env)->ExceptionClear(env);
+        return 0; /* not the Thread this code knows */
+    }
+    thread_class_ref = (*env)->NewGlobalRef(env, tc);
+    if (thread_class_ref == NULL) return -1;
+    /* Checked against the running VM on this thread: empty now, set while an exception is pending,
+     * empty again once it is cleared. */
+    const void *const volatile *slot = pending_slot(env, off);
+    if (slot == NULL || *slot != NULL) return 0;
+    if ((*env)->ThrowNew(env, probe, "jgort: probing the pending-exception slot") != 0) return -1;
+    int seen = *slot != NULL;
+    (*env)->ExceptionClear(env);
+    if (seen && *slot == NULL) pending_exception_offset = off;
+    return 0;
+}
+
+const void *const volatile *jgort_pending_exception_slot(JNIEnv *env) {
+    return pending_exception_offset != 0 ? pending_slot(env, pending_exception_offset) : NULL;
+}
+
 static JNINativeMethod carrier_methods[] = {
     {"carrierStateInit", "(Ljava/lang/Thread;)Ljava/lang/String;", (void *) carrier_state_init},
     {"registerCarrier", "(Ljava/lang/Thread;)J", (void *) register_carrier},

@@ -15,4 +15,14 @@
 /* Registers the carrier natives on dev.jgort.jni.NativeThreads; 0 or a JNI error. */
 int jgort_register_carrier_natives(JNIEnv *env, jclass natives);
 
+/*
+ * For jgort_invoke's fast path on threads it attached itself: where the calling thread's pending Java
+ * exception is kept (HotSpot's ThreadShadow::_pending_exception, non-NULL while one is pending), so
+ * that one load replaces a JNI ExceptionCheck (a VM transition). Valid while the thread stays attached.
+ * jgort_pending_exception_init looks the field up once (JNI_OnLoad; 0, or -1 on a JNI error);
+ * jgort_pending_exception_slot then answers for the calling thread, NULL where the VM does not say.
+ */
+int jgort_pending_exception_init(JNIEnv *env);
+const void *const volatile *jgort_pending_exception_slot(JNIEnv *env);
+
 #endif /* JGORT_CARRIER_STATE_H */

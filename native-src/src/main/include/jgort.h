@@ -35,7 +35,8 @@ JGORT_API int64_t jgort_current_m(void);
 /* The calling thread could not attach to the JVM. */
 #define JGORT_ERR_ATTACH (-4)
 /* The calling thread has a Java exception pending (a JNI method called the library without clearing
- * it); JNI forbids calling Java then. Nothing ran; the exception is still pending. */
+ * it, or the thread's own JNI calls left one); JNI forbids calling Java then. Nothing ran; the
+ * exception is still pending. */
 #define JGORT_ERR_EXCEPTION_PENDING (-5)
 
 /*

@@ -1,6 +1,5 @@
 package dev.jgort.core;
 
-import dev.jgort.core.trace.TraceFormat;
 import dev.jgort.spi.G0;
 import dev.jgort.spi.RuntimeStoppedException;
 import dev.jgort.spi.StackChoice;
@@ -18,15 +17,21 @@ import java.util.function.LongUnaryOperator;
  *
  * <p>A foreign thread's first callback binds an extra M to it ({@code needm}); the M stays bound until
  * the thread ends ({@code dropm}: runtime-jni's thread-exit hook, or the reaping of a dead thread in
- * the next {@code needm}). Each callback takes a P as a goroutine leaving a system call does, runs,
- * and leaves the P in {@code _Psyscall} for the thread's next callback ({@link #entersyscallP}),
- * where sysmon, stop-the-world and forEachP may take it by CAS meanwhile.
+ * the next {@code needm}). As in Go, the M's own G ({@link M#callbackG}) is in a system call whenever
+ * the thread runs its own C code, and each callback leaves that system call ({@code exitsyscall}),
+ * runs, and enters it again ({@code reentersyscall}). The bracket is a goroutine's system call's,
+ * representation included (see {@code Sched.entersyscall}): the P stays wired and {@code _Prunning}
+ * between callbacks, the callback G's {@code _Gsyscall} says it may be taken, and sysmon, stop-the-world
+ * and forEachP take it as they take a goroutine's ({@code Sched.takeRunningP}, the Dekker pair there).
+ * So a thread that calls back again and again keeps its P at the cost of one CAS and two release
+ * stores per callback, as a goroutine making system calls does; one that stays in C loses its P to
+ * waiting work after a sysmon tick.
  *
  * <p>Ownership of an extra M: on the list, nobody's (its fields are touched only by whoever holds the
  * list); bound, its thread's ({@link Sched#foreignCarriers} maps the thread to it; only that thread
  * runs cgocallback with it, and dropm removes the binding once, settled by
  * {@code foreignCarriers.remove}). Its P follows the M protocol: {@code mp.p} and the P's status
- * change under pLock, or by CAS out of {@code _Psyscall} (sysmon's retake, stop-the-world, dropm).
+ * change under pLock, or by a taker's CAS out of {@code _Prunning} while it holds pLock.
  */
 final class CgoCallbacks {
     private final Sched sched;
@@ -99,7 +104,8 @@ final class CgoCallbacks {
 
     /**
      * Go's {@code needm}: binds an extra M to the calling thread, which keeps it until {@link #dropm}.
-     * Always leaves a spare behind: taking the last one makes the callback create another.
+     * Always leaves a spare behind: taking the last one makes the callback create another. The thread
+     * is in C: from now on the M's G is in a system call, without a P until the first callback.
      */
     private M needm(Thread t) {
         if (extraMsStarted.compareAndSet(false, true)) oneNewExtraM(); // Go makes the first at start-up
@@ -111,35 +117,44 @@ final class CgoCallbacks {
         unlockextra(next);
         mp.thread = t;
         mp.carrier = sched.watch.register(); // this thread, until dropm
+        mp.callbackG.casRunningSyscall(G.DEAD, G.SYSCALL); // Go's needm: casgstatus(_Gdead, _Gsyscall)
+        mp.curg = mp.callbackG;
         sched.foreignCarriers.put(t, mp);
         return mp;
     }
 
     /**
-     * Go's {@code dropm}: the thread {@code mp} is bound to is ending. A P it left in {@code _Psyscall}
-     * after its last callback goes to work elsewhere; the M goes back on the extra list.
+     * Go's {@code dropm}: the thread {@code mp} is bound to is ending, in C (not in a callback). The P it
+     * kept after its last callback goes to work elsewhere; the M goes back on the extra list.
      */
     private void dropm(M mp) {
         Thread t = mp.thread;
         // The binding is removed once: two needm calls reaping the same dead thread drop its M once.
         if (t == null || !sched.foreignCarriers.remove(t, mp)) return;
-        mp.thread = null;
-        // No callback runs on it (its thread is ending, or has ended), so sysmon is not looking.
-        long h = mp.carrier;
-        mp.carrier = 0;
-        sched.watch.deregister(h);
-        P oldp = mp.oldp;
-        mp.oldp = null;
-        if (oldp != null && oldp.status == P.SYSCALL && oldp.casStatus(P.SYSCALL, P.IDLE)) {
+        P pp;
+        mp.lockP(); // no taker is halfway through taking the P, and none starts until we are done
+        try {
+            mp.callbackG.casRunningSyscall(G.SYSCALL, G.DEAD);
+            mp.curg = null;
+            mp.thread = null;
+            long h = mp.carrier; // sysmon looks at a carrier only under pLock
+            mp.carrier = 0;
+            sched.watch.deregister(h);
+            sched.clearStolen(mp);
+            pp = mp.p != null ? sched.releasep(mp) : null;
+        } finally {
+            mp.unlockP();
+        }
+        if (pp != null) {
             if (sched.stopped) { // no M may start any more: the P just goes idle
                 sched.lock.lock();
                 try {
-                    sched.pidleput(oldp);
+                    sched.pidleput(pp);
                 } finally {
                     sched.lock.unlock();
                 }
             } else {
-                sched.handoffp(oldp);
+                sched.handoffp(pp); // serves a pending forEachP or stop-the-world too
             }
         }
         mp.extraLink = lockextra(true);
@@ -194,26 +209,14 @@ final class CgoCallbacks {
         }
         Thread t = Thread.currentThread();
         M mp = boundExtraM(t);
-        if (mp != null && mp.incallback) {
+        if (mp != null && mp.callbackG.status() == G.RUNNING) {
             // A callback's native code calls back again on the same thread: it runs on the same M with
             // the P the outer callback holds (Go: cgocallback on an M whose curg is in a cgo call).
             return fn.applyAsLong(arg);
         }
         if (mp == null) mp = needm(t);
-        // exitsyscall: the callback needs a P, as a goroutine returning from a system call.
-        mp.lockP();
-        try {
-            P oldp = mp.oldp;
-            mp.oldp = null;
-            // Else Go's exitsyscall0 for a callback, whose G is locked to its extra M.
-            if (!(exitsyscallfast(mp, oldp) && sched.keepP(mp)) && !sched.waitForP(mp)) throw stoppedForCallbacks();
-            mp.p.syscalltick++;
-            mp.runs++;
-            mp.incallback = true;
-        } finally {
-            mp.unlockP(); // free while fn runs: its go() uses this P's runnext; sysmon may take a blocked P
-        }
-        sched.sysmon.wake(); // sysmon watches a running P (a callback that blocks, a stop-the-world)
+        exitsyscall(mp);
+        mp.runs++; // for sysmon: a new callback is progress, not one callback stuck
         if (needextram) {
             needextram = false;
             newextram();
@@ -221,42 +224,69 @@ final class CgoCallbacks {
         try {
             return fn.applyAsLong(arg);
         } finally {
-            // entersyscall: back to C, the P waits in _Psyscall for this thread's next callback.
-            mp.lockP();
-            try {
-                mp.incallback = false;
-                sched.clearStolen(mp); // sysmon took the P while the callback was blocked
-                if (mp.p != null) entersyscallP(mp);
-            } finally {
-                mp.unlockP();
-            }
+            entersyscall(mp);
         }
     }
 
     /**
-     * An extra M goes back to C after a callback: its P waits in {@code _Psyscall} for the thread's next
-     * callback (sysmon, stop-the-world and forEachP take it by CAS meanwhile). Holding pLock.
+     * Go's {@code exitsyscall} at a callback's start: the thread leaves C with the P it kept, or any
+     * idle P, or waits its turn in the global queue for one (Go's {@code exitsyscall0} for a G locked
+     * to its M). The fast path is a goroutine's (the callback G's CAS, then {@code mp.p} read twice
+     * around the P's status: see {@code Sched.exitsyscall}). A P that owes a safe point (a pending
+     * forEachP, a stopping world) takes the slow path: a callback has no scheduling point before its end.
+     *
+     * @throws RuntimeStoppedException if the runtime stopped while the callback waited for a P
      */
-    private void entersyscallP(M mp) {
+    private void exitsyscall(M mp) {
+        G cg = mp.callbackG;
+        cg.casRunningSyscall(G.SYSCALL, G.RUNNING); // the thread's side of the Dekker pair
         P pp = mp.p;
-        pp.syscalltick++;
-        if (pp.runSafePointFn != 0) sched.world.runSafePointFn(pp);
-        if (sched.tracing) sched.tracer.procStop(pp, TraceFormat.EV_GO_SYSBLOCK);
-        mp.p = null;
-        pp.m = null;
-        mp.oldp = pp;
-        pp.status = P.SYSCALL; // from now on anyone may take it by CAS
-        if (sched.gcwaiting) sched.world.entersyscallGcwait(pp);
-        sched.sysmon.wake();
+        if (pp != null && pp.status == P.RUNNING && mp.p == pp) {
+            pp.bumpSyscalltickRelease();
+            if (pp.runSafePointFn == 0 && !sched.gcwaiting) return;
+        }
+        mp.lockP(); // a taker holds it until it has decided
+        try {
+            // Under pLock a P still wired is ours and _Prunning: no taker is halfway through.
+            boolean got = mp.p != null || (sched.npidle > 0 && sched.acquireIdleP(mp));
+            if (!(got && sched.keepP(mp)) && !sched.waitForP(mp)) {
+                cg.casRunningSyscall(G.RUNNING, G.SYSCALL); // back to C without having run
+                throw stoppedForCallbacks();
+            }
+            mp.p.syscalltick++;
+            sched.clearStolen(mp); // sysmon took the P while the previous callback was stuck
+        } finally {
+            mp.unlockP(); // free while fn runs: its go() uses this P's runnext; sysmon may take a blocked P
+        }
     }
 
-    /** An extra M's way back from C: its P from {@code _Psyscall} by CAS, or any idle P. */
-    private boolean exitsyscallfast(M mp, P oldp) {
-        if (oldp != null && oldp.status == P.SYSCALL && oldp.casStatus(P.SYSCALL, P.IDLE)) {
-            sched.acquirep(mp, oldp);
-            return true;
+    /**
+     * Go's {@code reentersyscall} at a callback's end: back to C, keeping the P for the thread's next
+     * callback (sysmon hands it on if the thread stays away while work waits). The fast path is a
+     * goroutine's: the P's syscalltick, then the callback G's {@code _Gsyscall}, as release stores. The
+     * slow path serves a pending safe point (forEachP's function; a stopping world, Go's
+     * {@code entersyscall_gcwait}) and a P that sysmon took while the callback was stuck.
+     */
+    private void entersyscall(M mp) {
+        G cg = mp.callbackG;
+        P pp = mp.p;
+        if (pp != null && pp.status == P.RUNNING && !sched.gcwaiting && pp.runSafePointFn == 0) {
+            pp.bumpSyscalltickRelease(); // first, so a taker that sees _Gsyscall sees the new tick
+            cg.setRunningSyscall(G.SYSCALL);
+            return;
         }
-        return sched.npidle > 0 && sched.acquireIdleP(mp);
+        mp.lockP();
+        try {
+            cg.casRunningSyscall(G.RUNNING, G.SYSCALL);
+            sched.clearStolen(mp);
+            pp = mp.p;
+            if (pp == null) return;
+            pp.syscalltick++;
+            if (pp.runSafePointFn != 0) sched.world.runSafePointFn(pp);
+            if (sched.gcwaiting) sched.world.gcstopP(mp);
+        } finally {
+            mp.unlockP();
+        }
     }
 
     /** See {@link dev.jgort.spi.ExtraMs#dropm}. */

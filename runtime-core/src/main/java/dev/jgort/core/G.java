@@ -150,6 +150,22 @@ final class G implements Goroutine, CurrentGoroutine {
         casIdleToRunnable();
     }
 
+    /**
+     * An extra M's callback G ({@link M#callbackG}): a stand-in locked to {@code extraM}, never queued,
+     * {@code _Gdead} until a thread binds the M ({@code needm}).
+     */
+    G(M extraM) {
+        this.sched = extraM.sched;
+        this.goid = 0;
+        this.parentGoid = 0;
+        this.thread = null;
+        this.cont = null;
+        this.adopted = false;
+        this.lockedm = extraM;
+        this.m = extraM;
+        STATUS.setVolatile(this, (long) DEAD);
+    }
+
     /** A runtime's {@link Sched#deadG}: no thread, never queued, {@code _Gdead} from the start. */
     G(Sched sched) {
         this.sched = sched;
@@ -215,7 +231,10 @@ final class G implements Goroutine, CurrentGoroutine {
         return ((word >>> 8) + goid & 7) == 0;
     }
 
-    /** {@code _Grunning} ↔ {@code _Gsyscall}, keeping the sequence (the running M's word stays valid). */
+    /**
+     * {@code _Grunning} ↔ {@code _Gsyscall}, keeping the sequence (the running M's word stays valid);
+     * for an extra M's callback G also {@code _Gdead} ↔ {@code _Gsyscall} (needm, dropm).
+     */
     void casRunningSyscall(int from, int to) {
         long w = (long) STATUS.getVolatile(this);
         if ((w & STATE_MASK) != from || !STATUS.compareAndSet(this, w, (w & ~STATE_MASK) | to)) {

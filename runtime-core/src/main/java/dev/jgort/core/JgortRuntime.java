@@ -226,7 +226,7 @@ final class JgortRuntime implements GoRuntime {
         interruptAll();
         for (M mp : sched.allmSnapshot()) {
             G gp = mp.curg;
-            if (gp != null) gp.thread.interrupt();
+            if (gp != null && !gp.isStandIn()) gp.thread.interrupt(); // a callback's G has no thread to interrupt
         }
         close();
     }

@@ -25,14 +25,12 @@ final class M {
     volatile Thread thread;
     /** The P held, or null. Written by the M itself (acquirep / releasep). */
     volatile P p;
-    /**
-     * Go's {@code m.oldp}: the P this extra M left in {@code _Psyscall} after a callback, to take back
-     * at the next one. (A goroutine's system call leaves its P wired: see {@code Sched.entersyscall}.)
-     */
-    volatile P oldp;
     /** The P to acquire when woken; written by the waker under the note's protocol. */
     volatile P nextp;
-    /** The G running on this M, or null. */
+    /**
+     * The G running on this M, or null. An extra M bound to a thread has its {@link #callbackG} here
+     * for as long as it stays bound (Go's extra M and its {@code curg}).
+     */
     volatile G curg;
     /** Go's {@code m.lockedg}: the G wired to this M. Written by that G (on this thread) or by this M. */
     volatile G lockedg;
@@ -47,8 +45,15 @@ final class M {
     boolean extra;
     /** Link in the extra-M list; guarded by that list's lock (the head CAS'd to a marker). */
     M extraLink;
-    /** An extra M running a callback with a P (sysmon may take the P if the callback blocks). */
-    volatile boolean incallback;
+    /**
+     * An extra M's G (Go's {@code oneNewExtraM} gives each extra M one): a stand-in without a virtual
+     * thread, locked to this M, whose status says where the bound thread is. {@code _Gdead} while the M
+     * is on the extra list, {@code _Gsyscall} while the thread is in C (bound, between callbacks),
+     * {@code _Grunning} while a callback runs. Its status changes as a goroutine's system call does
+     * ({@code CgoCallbacks}), so the P stays wired across callbacks and takers take it as they take a
+     * goroutine's in a syscall. Null for other Ms. Set once, before publication.
+     */
+    G callbackG;
 
     /**
      * Who may use {@link #p} right now (0 free, 1 taken). The M holds it whenever it runs scheduler code
@@ -77,9 +82,13 @@ final class M {
      */
     long carrier;
 
-    /** Whether a goroutine or a callback runs on this M right now. */
+    /**
+     * Whether a goroutine or a callback runs on this M right now. A goroutine in a system call counts
+     * (it runs native code); an extra M's thread between callbacks, back in its own C code, does not.
+     */
     boolean running() {
-        return curg != null || incallback;
+        G gp = curg;
+        return gp != null && (gp != callbackG || gp.status() == G.RUNNING);
     }
 
     private static final VarHandle PLOCK;

@@ -8,12 +8,13 @@ import java.lang.invoke.VarHandle;
  * local run queue; there are exactly GOMAXPROCS of them.
  *
  * <p>Ownership: the M holding the P ({@link #m}) owns {@link #schedtick} and puts into {@link #runq};
- * {@link #status} changes only by its owner, under {@code sched.lock} for idle Ps, by CAS out of
- * {@code _Psyscall}, or by CAS out of {@code _Prunning} by a taker holding the owner's pLock
- * ({@code Sched.takeRunningP}).
+ * {@link #status} changes only by its owner, under {@code sched.lock} for idle Ps, or by CAS out of
+ * {@code _Prunning} by a taker holding the owner's pLock ({@code Sched.takeRunningP}). No P is ever in
+ * {@code _Psyscall}: a P whose goroutine (or extra M's thread) is in a system call stays
+ * {@code _Prunning}, and the G's {@code _Gsyscall} says so (see {@code Sched.entersyscall}).
  */
 final class P {
-    // Go's P status values (runtime2.go).
+    // Go's P status values (runtime2.go); SYSCALL only as schedtrace shows a P held in a syscall.
     static final int IDLE = 0, RUNNING = 1, SYSCALL = 2, GCSTOP = 3, DEAD = 4;
 
     final int id;
@@ -21,7 +22,7 @@ final class P {
     /** This P's part of Go's {@code allgs}; its owner is the owner of the P. */
     final AllGs allgs = new AllGs();
 
-    /** Go's {@code p.status}: set by the owner; {@code _Psyscall} → other states only by CAS ({@link #casStatus}). */
+    /** Go's {@code p.status}: set by the owner; taken out of {@code _Prunning} only by CAS ({@link #casStatus}). */
     volatile int status = IDLE;
     /** The owning M, or null when idle. */
     volatile M m;
@@ -31,9 +32,9 @@ final class P {
      */
     int schedtick;
     /**
-     * Go's {@code syscalltick}: incremented on every system call, by the goroutine entering it and
-     * leaving it (release stores on the fast paths), and when an extra M's P is taken from
-     * {@code _Psyscall}. Read by sysmon to tell a new system call from an old one, and by
+     * Go's {@code syscalltick}: incremented on every system call, by the goroutine (or the extra M's
+     * thread, around each callback) entering it and leaving it (release stores on the fast paths).
+     * Read by sysmon to tell a new system call from an old one, and by
      * {@code takeRunningP} to see that none began since it decided.
      */
     volatile int syscalltick;
@@ -89,9 +90,8 @@ final class P {
     }
 
     /**
-     * Settles the race for a {@code _Psyscall} P between its extra M coming back and sysmon, forEachP
-     * or stop-the-world taking it ({@code retake}): exactly one CAS from {@code _Psyscall} wins. Takers
-     * of a {@code _Prunning} P CAS it too ({@code Sched.takeRunningP}).
+     * A taker's first step on a {@code _Prunning} P ({@code Sched.takeRunningP}): one side of the Dekker
+     * pair with a goroutine leaving its system call.
      */
     boolean casStatus(int from, int to) {
         return STATUS.compareAndSet(this, from, to);

@@ -1041,7 +1041,9 @@ final class Sched implements LocalRunQueue.Overflow {
      *    meanwhile (plain stores): the taker re-reads syscalltick after its CAS; if it moved, it gives
      *    the P back; if the goroutine's stores were not visible yet, the goroutine sees the take when it
      *    leaves the call (the Dekker pair above).
-     * P status _Psyscall remains for an extra M between two callbacks (no goroutine), taken by CAS.
+     * An extra M's thread between two callbacks is in such a syscall too: its callback G
+     * ({@link M#callbackG}) is _Gsyscall while the thread runs its own C code, and its P stays wired
+     * (CgoCallbacks). So no P is ever in status _Psyscall.
      */
 
     /**
@@ -1191,7 +1193,7 @@ final class Sched implements LocalRunQueue.Overflow {
             // schedtick under pLock: the M bumps it in execute before it frees pLock for the G it mounts,
             // so a goroutine given a new time slice since the taker decided is not taken on its account
             // (as takeStuckP checked it before takeRunningP existed).
-            if (mp.p != pp || pp.m != mp || !mp.running() || (schedtick >= 0 && pp.schedtick != schedtick)
+            if (mp.p != pp || pp.m != mp || mp.curg == null || (schedtick >= 0 && pp.schedtick != schedtick)
                     || !pp.casStatus(P.RUNNING, to)) {
                 return false;
             }
@@ -1376,6 +1378,7 @@ final class Sched implements LocalRunQueue.Overflow {
             G0 g0 = new G0(id, "jgort" + runtimeId + "-extram" + id, new StackChoice(StackChoice.Kind.OS_PROVIDED, 0));
             M mp = new M(this, id, g0, new TlsSlot(0));
             mp.extra = true;
+            mp.callbackG = new G(mp);
             allm.add(mp);
             return mp;
         } finally {
@@ -1455,7 +1458,7 @@ final class Sched implements LocalRunQueue.Overflow {
      * Go's {@code exitsyscall0} for a G locked to {@code mp}, which cannot leave it: every P is busy, so
      * a stand-in G locked to {@code mp} goes to the global queue and the M sleeps until the M that takes
      * it from a queue hands over its P ({@link #startlockedm}). The waiter thus takes its turn with the
-     * goroutines, and sysmon retakes a P in {@code _Psyscall} for it as for any queued work.
+     * goroutines, and sysmon retakes a P held in a syscall for it as for any queued work.
      *
      * <p>Called holding {@code mp}'s pLock, as the fast path is. Sleeping with it held stalls nobody: no
      * P names {@code mp} while it waits, so sysmon, stop-the-world and forEachP have no reason to take

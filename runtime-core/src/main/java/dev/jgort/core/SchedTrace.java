@@ -64,12 +64,12 @@ final class SchedTrace {
                 P pp = mp.p;
                 G curg = mp.curg;
                 G lockedg = mp.lockedg;
-                if (curg != null) {
+                if (curg != null && !curg.isStandIn()) { // not an extra M's callback G
                     gs.add(curg);
                     runningOn.put(curg, mp);
                 }
                 b.append("  M").append(mp.id).append(": p=").append(pp != null ? pp.id : -1)
-                        .append(" curg=").append(curg != null ? curg.goid : -1)
+                        .append(" curg=").append(curg != null && !curg.isStandIn() ? curg.goid : -1)
                         .append(" mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=").append(mp.spinning)
                         .append(" blocked=").append(mp.blocked).append(" lockedg=")
                         .append(lockedg != null ? lockedg.goid : -1).append('\n');

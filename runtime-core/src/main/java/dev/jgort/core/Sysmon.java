@@ -396,14 +396,14 @@ final class Sysmon implements Runnable {
     /**
      * Go's {@code retake}: returns how many Ps it took (from system calls, native calls and stuck Ms).
      * A running P whose goroutine is in a system call is jgort's {@code _Psyscall} (see
-     * {@link Sched#entersyscall}); a P in status {@code _Psyscall} is an extra M's between callbacks.
+     * {@link Sched#entersyscall}); so is an extra M's between callbacks (its callback G's
+     * {@code _Gsyscall}).
      */
     int retake(long now) {
         int n = 0;
         for (P pp : sched.allp) {
-            int s = pp.status;
-            if (s != P.RUNNING && s != P.SYSCALL) continue;
-            boolean syscall = s == P.SYSCALL || Sched.inSyscall(pp);
+            if (pp.status != P.RUNNING) continue;
+            boolean syscall = Sched.inSyscall(pp);
             int st = pp.syscalltick; // what the decisions below rest on; takeRunningP checks it again
             boolean sysretake = false;
             // Preempt a G that has run for too long (schedtick does not move on inheritTime: a runnext
@@ -420,7 +420,7 @@ final class Sysmon implements Runnable {
                 if (mp != null) pp.sysmonRuns = mp.runs;
                 // A goroutine that began since the last look may already be in native code: open the
                 // window now, so that the next look (a tick on) can decide.
-                if (!syscall && s == P.RUNNING && sched.watch.active()) retakeNative(pp, t, st, now);
+                if (!syscall && sched.watch.active()) retakeNative(pp, t, st, now);
             } else {
                 if (now - pp.sysmonSchedwhen >= FORCE_PREEMPT_NS) {
                     sched.preemptone(pp);
@@ -463,15 +463,8 @@ final class Sysmon implements Runnable {
                     && now - pp.sysmonSyscallwhen < SYSCALL_RETAKE_NS) {
                 continue;
             }
-            boolean took;
-            if (s == P.SYSCALL) {
-                took = pp.casStatus(P.SYSCALL, P.IDLE);
-                if (took) pp.syscalltick++;
-            } else {
-                M mp = pp.m;
-                took = mp != null && sched.takeRunningP(pp, mp, P.IDLE, Sched.TAKE_SYSCALL, -1, st);
-            }
-            if (took) {
+            M mp = pp.m;
+            if (mp != null && sched.takeRunningP(pp, mp, P.IDLE, Sched.TAKE_SYSCALL, -1, st)) {
                 n++;
                 sched.syscallRetakes.increment();
                 JfrEvents.retake(sched, pp, "syscall");

@@ -83,7 +83,7 @@ final class World {
     }
 
     /**
-     * Go's {@code stopTheWorldWithSema}: stops every P. Idle and {@code _Psyscall} Ps are stopped here;
+     * Go's {@code stopTheWorldWithSema}: stops every P. Idle Ps and Ps held in a syscall are stopped here;
      * running Ps stop themselves at their next safe point ({@code gcstopm} in schedule/findrunnable,
      * {@code handoffp}, {@code entersyscall}), asked to hurry by {@code preemptall} every 100 µs. A
      * goroutine caller keeps running on its own P (stopped, but still its) and must not block until
@@ -121,13 +121,7 @@ final class World {
                 stopP(own);
             }
             if (inG) stwOwnerG = JgortProvider.currentG(); // null for a callback on an extra M
-            for (P pp : sched.allp) { // try to retake all Ps in _Psyscall (an extra M's, between callbacks)
-                if (pp.status == P.SYSCALL && pp.casStatus(P.SYSCALL, P.GCSTOP)) {
-                    pp.syscalltick++;
-                    stopP(pp);
-                }
-            }
-            stopSyscallPs(); // and the running Ps of goroutines in a syscall
+            stopSyscallPs(); // Go: "try to retake all P's in Psyscall status"
             for (P pp = sched.pidleget(); pp != null; pp = sched.pidleget()) { // stop idle Ps
                 stopP(pp);
             }
@@ -293,7 +287,7 @@ final class World {
                 p0.m = null;
                 p0.status = P.IDLE;
                 sched.acquirep(mp, p0);
-                if (sched.tracing && mp.curg != null) sched.tracer.run(p0, mp.curg);
+                if (sched.tracing && mp.curg != null && !mp.curg.isStandIn()) sched.tracer.run(p0, mp.curg);
                 own = p0;
             }
         }
@@ -349,21 +343,8 @@ final class World {
     }
 
     /**
-     * Go's {@code entersyscall_gcwait} for an extra M's P just put in {@code _Psyscall}: the world is
-     * stopping; the P counts as stopped unless the stopper took it already.
-     */
-    void entersyscallGcwait(P pp) {
-        sched.lock.lock();
-        try {
-            if (stopwait > 0 && pp.casStatus(P.SYSCALL, P.GCSTOP)) stopP(pp);
-        } finally {
-            sched.lock.unlock();
-        }
-    }
-
-    /**
      * Go's {@code forEachP}: runs {@code fn} once for every P at a safe point. Idle Ps run it at once
-     * under the lock, the caller's P runs it here, {@code _Psyscall} Ps are taken and handed off (which
+     * under the lock, the caller's P runs it here, Ps in a syscall are taken and handed off (which
      * runs it), running Ps run it at their next scheduling point; we wait in 100 µs slices, preempting
      * between. {@code fn} must not block; it may run under {@code sched.lock}.
      */
@@ -438,17 +419,14 @@ final class World {
     }
 
     /**
-     * forEachP's "force Ps in a syscall into _Pidle and hand them off": an extra M's P in
-     * {@code _Psyscall}, and the running P of a goroutine in a syscall, if its fn is still pending.
+     * forEachP's "force Ps in a syscall into _Pidle and hand them off": the running P of a goroutine
+     * in a syscall (or of an extra M's thread between callbacks), if its fn is still pending.
      */
     private void handoffSyscallPs() {
         for (P pp : sched.allp) {
             if (pp.runSafePointFn != 1) continue;
             M mp = pp.m;
-            if (pp.status == P.SYSCALL && pp.casStatus(P.SYSCALL, P.IDLE)) {
-                pp.syscalltick++;
-                sched.handoffp(pp);
-            } else if (pp.status == P.RUNNING && mp != null && Sched.inSyscall(pp)
+            if (pp.status == P.RUNNING && mp != null && Sched.inSyscall(pp)
                     && sched.takeRunningP(pp, mp, P.IDLE, Sched.TAKE_SYSCALL, -1, -1)) {
                 sched.handoffp(pp);
             }

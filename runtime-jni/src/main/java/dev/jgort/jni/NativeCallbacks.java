@@ -45,7 +45,7 @@ import java.util.function.LongUnaryOperator;
  */
 public final class NativeCallbacks {
     /** jgort_invoke's results (jgort.h). */
-    static final int OK = 0, NOT_RUNNING = -1, UNKNOWN_ID = -2, CALLBACK_THREW = -3;
+    static final int OK = 0, NOT_RUNNING = -1, UNKNOWN_ID = -2, CALLBACK_THREW = -3, EXCEPTION_PENDING = -5;
 
     private record Registration(ExtraMs runtime, LongUnaryOperator fn) {}
 

@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,6 +50,10 @@ class NativeCallbacksTest {
     private static MethodHandle runCallers;
     /** int call_once(fn, id, arg, int64_t *result) */
     private static MethodHandle callOnce;
+    /** int pending_exception_callbacks(fn, id, int codes[3]) */
+    private static MethodHandle pendingExceptionCallbacks;
+    /** int hold_start(fn, id); void hold_finish(int codes[2]) */
+    private static MethodHandle holdStart, holdFinish;
     private static MemorySegment invoke;
 
     @BeforeAll
@@ -65,6 +70,11 @@ class NativeCallbacksTest {
         callOnce = linker.downcallHandle(callers.find("call_once").orElseThrow(),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
                         ValueLayout.ADDRESS));
+        pendingExceptionCallbacks = linker.downcallHandle(callers.find("pending_exception_callbacks").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+        holdStart = linker.downcallHandle(callers.find("hold_start").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+        holdFinish = linker.downcallHandle(callers.find("hold_finish").orElseThrow(), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
         invoke = MemorySegment.ofAddress(NativeCallbacks.invokeAddress());
     }
 
@@ -444,5 +454,59 @@ class NativeCallbacksTest {
         Run fromCThread = run(Long.MAX_VALUE - 1, 2, 3, 0);
         assertEquals(6, fromCThread.errors());
         assertEquals(NativeCallbacks.UNKNOWN_ID, fromCThread.lastError());
+    }
+
+    /**
+     * JNI forbids calling Java with an exception pending, and an FFM upcall would clear it: a C thread
+     * jgort attached that leaves one pending with its own JNI calls gets JGORT_ERR_EXCEPTION_PENDING,
+     * the callback does not run, and the exception is still there for the thread to handle.
+     */
+    @Test
+    void aPendingExceptionOnACThreadIsNeitherRunOverNorLost() throws Throwable {
+        try (GoRuntime rt = start(1); Arena a = Arena.ofConfined()) {
+            List<Long> args = new CopyOnWriteArrayList<>();
+            long id = NativeCallbacks.of(rt).register(x -> {
+                args.add(x);
+                return x;
+            });
+            MemorySegment codes = a.allocate(ValueLayout.JAVA_INT, 3);
+            int stillPending = (int) pendingExceptionCallbacks.invokeExact(invoke, id, codes);
+            assertEquals(1, stillPending, "the exception the C thread left pending is gone (-1: its JNI calls failed)");
+            assertEquals(List.of(NativeCallbacks.OK, NativeCallbacks.EXCEPTION_PENDING, NativeCallbacks.OK),
+                    List.of(codes.getAtIndex(ValueLayout.JAVA_INT, 0), codes.getAtIndex(ValueLayout.JAVA_INT, 1),
+                            codes.getAtIndex(ValueLayout.JAVA_INT, 2)));
+            assertEquals(List.of(1L, 3L), args, "callbacks that ran");
+        }
+    }
+
+    /**
+     * Between callbacks a C thread keeps its P (Go's extra M in a system call), but only while nothing
+     * else needs it: on GOMAXPROCS 1, with the thread back in C after one callback, a new goroutine runs
+     * (sysmon retakes the P as from a goroutine in a syscall), GOMAXPROCS can be changed (stop-the-world
+     * takes it too), and the thread's next callback still gets a P.
+     */
+    @Test
+    void aThreadBackInCKeepsNoPThatOthersNeed() throws Throwable {
+        try (GoRuntime rt = start(1); Arena a = Arena.ofConfined()) {
+            CountDownLatch calledBack = new CountDownLatch(1);
+            long id = NativeCallbacks.of(rt).register(x -> {
+                calledBack.countDown();
+                return x;
+            });
+            assertEquals(0, (int) holdStart.invokeExact(invoke, id));
+            MemorySegment codes = a.allocate(ValueLayout.JAVA_INT, 2);
+            try {
+                assertTrue(calledBack.await(BOUND.toSeconds(), TimeUnit.SECONDS));
+                CountDownLatch ran = new CountDownLatch(1);
+                rt.go(ran::countDown);
+                assertTrue(ran.await(BOUND.toSeconds(), TimeUnit.SECONDS), "a goroutine never got the P the C thread kept");
+                rt.setMaxProcs(2);
+                rt.setMaxProcs(1);
+            } finally {
+                holdFinish.invokeExact(codes);
+            }
+            assertEquals(List.of(NativeCallbacks.OK, NativeCallbacks.OK),
+                    List.of(codes.getAtIndex(ValueLayout.JAVA_INT, 0), codes.getAtIndex(ValueLayout.JAVA_INT, 1)));
+        }
     }
 }
