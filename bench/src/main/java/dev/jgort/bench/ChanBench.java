@@ -10,16 +10,20 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Channels side by side, in one JMH run: jgort's channels on jgort, the JDK's queues
  * ({@code SynchronousQueue} for unbuffered, {@code ArrayBlockingQueue} for buffered) on the JDK's
- * default scheduler, and jox's channels on the JDK's default scheduler and on jgort
- * ({@code jox-jgort}: a library's channels inside goroutines). Targets (time ratios): unbuffered
- * ping-pong jgort ≤ 0.5 × JDK and ≤ 0.8 × jox; prodCons100 jgort ≤ 1.0 × JDK; jox-jgort ≤ 1.0 × jox.
+ * default scheduler, and jox's channels and the JDK's queues on jgort ({@code jox-jgort},
+ * {@code jdk-jgort}: a library's channels inside goroutines). Targets (time ratios): unbuffered
+ * ping-pong jgort ≤ 0.5 × JDK and ≤ 0.8 × jox; prodCons100 jgort ≤ 1.0 × JDK; jox-jgort ≤ 1.0 × jox;
+ * {@code jdk-jgort} ping-pong stable (max/min of 10 iterations ≤ 1.5).
  */
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 2)
 public class ChanBench extends BenchBase {
 
-    /** {@code jgort}, {@code jdk} (queues) or {@code jox} (those two on the JDK's scheduler), or {@code jox-jgort} (on jgort). */
-    @Param({"jgort", "jdk", "jox", "jox-jgort"})
+    /**
+     * {@code jgort}, {@code jdk} (queues) or {@code jox} (those two on the JDK's scheduler), or
+     * {@code jox-jgort} and {@code jdk-jgort} (on jgort).
+     */
+    @Param({"jgort", "jdk", "jox", "jox-jgort", "jdk-jgort"})
     public String channels;
 
     private Spawner spawner;
@@ -29,11 +33,11 @@ public class ChanBench extends BenchBase {
     public void start() {
         maker = switch (channels) {
             case "jgort" -> BenchChan::jgort;
-            case "jdk" -> BenchChan::jdk;
+            case "jdk", "jdk-jgort" -> BenchChan::jdk;
             case "jox", "jox-jgort" -> BenchChan::jox;
-            default -> throw new IllegalArgumentException("channels \"" + channels + "\" is unknown: use jgort, jdk, jox or jox-jgort");
+            default -> throw new IllegalArgumentException("channels \"" + channels + "\" is unknown: use jgort, jdk, jox, jox-jgort or jdk-jgort");
         };
-        spawner = spawnerFor(channels.equals("jox-jgort") ? "jgort" : channels);
+        spawner = spawnerFor(channels.endsWith("-jgort") ? "jgort" : channels);
     }
 
 

@@ -178,7 +178,15 @@ public final class NativeCallbacks {
         }
     }
 
-    @SuppressWarnings("restricted") // writes *result, a pointer native code handed us
+    /**
+     * All of memory, to write {@code *result} through: one segment made once, where a segment per call
+     * ({@code ofAddress(p).reinterpret(8)}) costs a restricted-method check each time.
+     */
+    private static final class Memory {
+        @SuppressWarnings("restricted") // writes only the result pointers native code hands jgort_invoke
+        static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    }
+
     private static int invoke0(long id, long arg, long resultAddress) {
         Registration r = lookup(id);
         if (r == null) return UNKNOWN_ID;
@@ -194,7 +202,7 @@ public final class NativeCallbacks {
             return CALLBACK_THREW;
         }
         if (resultAddress != 0) {
-            MemorySegment.ofAddress(resultAddress).reinterpret(Long.BYTES).set(ValueLayout.JAVA_LONG, 0, value);
+            Memory.ALL.set(ValueLayout.JAVA_LONG, resultAddress, value);
         }
         return OK;
     }
