@@ -31,10 +31,13 @@
  *   <li>Blocking operations throw {@link java.lang.InterruptedException} when interrupted while
  *       waiting, with no effect; an operation a partner already completed returns normally.</li>
  *   <li>There is no nil channel value: a {@code null} channel in a {@code Select} case is never ready.</li>
- *   <li>Timers fire from one shared daemon thread, not from the scheduler's timer heaps. A timer's
- *       channel has capacity 1 ({@code cap()} says 1 where Go 1.23 says 0), with Go 1.23's guarantee
- *       that no stale value is received after {@code stop}/{@code reset}. A {@code Timer.after} timer
- *       stays queued until it fires (Go 1.23 collects unreferenced timers). Go's {@code checkdead}
+ *   <li>Timers fire from up to four shared daemon threads ({@code jgort-timers-<i>}), not from the
+ *       scheduler's per-P timer heaps, so on jgort a timer's wake-up comes from outside the scheduler
+ *       (the global queue's woken FIFO). As in Go 1.23, {@code cap()} and {@code len()} of a timer's
+ *       channel are 0, no stale value is received after {@code stop}/{@code reset}, and a timer's
+ *       channel is queued only while a receiver waits on it, so an unreferenced {@code Timer.after}
+ *       holds nothing; an unreferenced {@code Ticker} that was never stopped leaves the queue only
+ *       once a garbage collection has found it (a {@code Cleaner}). Go's {@code checkdead}
  *       reports nothing while any timer is pending; jgort's deadlock check is narrower: it does not
  *       count a goroutine as asleep for good while it waits on an armed timer's or ticker's channel.</li>
  *   <li>Directional channel types are interfaces: {@link dev.jgort.chan.RecvChan} ({@code <-chan T})

@@ -22,8 +22,8 @@ public interface ExtraMs {
      * thread that is not one of the runtime's takes an extra M from the extra list ({@code needm}) and
      * keeps it until {@link #dropm()} (as in Go 1.21+); it then takes a P as a goroutine returning from
      * a system call would (so callbacks respect GOMAXPROCS, and goroutines they start go to that P),
-     * runs {@code fn}, and leaves the P in {@code _Psyscall} for its next callback (sysmon hands it off
-     * if other work needs it). A goroutine of the runtime (native code it called is calling back)
+     * runs {@code fn}, and keeps the P for its next callback, as a goroutine in a system call keeps its
+     * P (sysmon hands it off if other work needs it). A goroutine of the runtime (native code it called is calling back)
      * needs no extra M: it just runs {@code fn}, leaving and re-entering its {@code Go.syscall} if it
      * is in one.
      *

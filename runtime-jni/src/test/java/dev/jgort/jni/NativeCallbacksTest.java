@@ -509,4 +509,62 @@ class NativeCallbacksTest {
                     List.of(codes.getAtIndex(ValueLayout.JAVA_INT, 0), codes.getAtIndex(ValueLayout.JAVA_INT, 1)));
         }
     }
+
+    /**
+     * The callback's system-call bracket against every taker at once: 8 C threads make 5,000
+     * callbacks of ~10 µs each while this thread keeps stopping the world, every 50th time also changing
+     * GOMAXPROCS (procresize) and running forEachP, and sysmon retakes Ps between callbacks. Every callback runs
+     * once, with a P (never more at once than the 2 Ps, none while the world is stopped), and forEachP
+     * reaches every P each time.
+     */
+    @Test
+    void callbacksRaceStopTheWorldForEachPAndProcresize() throws Throwable {
+        GoRuntime rt = start(2); // closed only on success: a lost P would make close() wait forever too
+        AtomicInteger running = new AtomicInteger(), maxRunning = new AtomicInteger(), calls = new AtomicInteger();
+        long id = NativeCallbacks.of(rt).register(x -> {
+            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+            calls.incrementAndGet();
+            // ~10 µs of work, so that a callback that ran on a P taken from it is still running when
+            // the world is seen stopped (or the next one starts on the same P)
+            for (long end = System.nanoTime() + 10_000; System.nanoTime() - end < 0; ) Thread.onSpinWait();
+            running.decrementAndGet();
+            return x;
+        });
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        int threads = 8, each = 5_000;
+        Thread callers = runOnThread(outcome, id, threads, each, 0);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        // The takers run on a thread of their own, so that a P lost for good (a stop-the-world or a
+        // forEachP that never ends) fails the test instead of hanging it.
+        Thread takers = Thread.ofPlatform().start(() -> {
+            try {
+                int rounds = 0;
+                // Until the C threads have ended, and 100 rounds more: their Ps must all come back.
+                boolean callersDone = false;
+                for (int after = 0; after < 100; rounds++) {
+                    try (var stop = rt.stopTheWorld("test: callbacks race it")) {
+                        assertEquals(0, running.get(), "a callback ran while the world was stopped (" + stop + ")");
+                    }
+                    if (rounds % 50 == 0) {
+                        rt.setMaxProcs(rounds % 100 == 0 ? 1 : 2);
+                        Set<Integer> reached = ConcurrentHashMap.newKeySet();
+                        rt.forEachP(reached::add);
+                        assertEquals(rt.maxProcs(), reached.size(), "forEachP reached " + reached + " of " + rt.maxProcs() + " Ps");
+                    }
+                    callersDone |= !callers.isAlive();
+                    if (callersDone) after++;
+                }
+                rt.forEachP(p -> { }); // every P, after every C thread gave its extra M back
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        });
+        assertTrue(callers.join(BOUND), "the callers never finished");
+        assertTrue(takers.join(BOUND), "a stop-the-world or forEachP never finished: a P was lost");
+        if (failed.get() != null) throw failed.get();
+        assertEquals(new Run(expectedSum(threads, each, 0), 0, 0), outcome.get());
+        assertEquals(threads * each, calls.get());
+        assertTrue(maxRunning.get() <= 2, maxRunning.get() + " callbacks ran at once on at most 2 Ps");
+        rt.close();
+    }
 }
