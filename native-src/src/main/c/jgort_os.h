@@ -80,8 +80,10 @@ int jgort_os_thread_probe_self(jgort_os_thread_probe **out);
 /* The CPU time the probe's thread has used, in ns; the thread must not have ended. */
 int jgort_os_thread_probe_cpu(const jgort_os_thread_probe *p, int64_t *nanos);
 
-/* JGORT_OS_THREAD_RUNNABLE, _WAITING, or _UNKNOWN where the OS does not tell; the thread must not have ended. */
-int jgort_os_thread_probe_state(const jgort_os_thread_probe *p);
+/* JGORT_OS_THREAD_RUNNABLE, _WAITING, or _UNKNOWN where the OS does not tell; the thread must not have
+ * ended. The first call may open what it reads (Linux: the thread's /proc stat file), so callers keep
+ * the probe's thread alive as for the CPU time, and may call it from any thread. */
+int jgort_os_thread_probe_state(jgort_os_thread_probe *p);
 
 void jgort_os_thread_probe_free(jgort_os_thread_probe *p);
 

@@ -313,9 +313,18 @@ struct jgort_os_thread_probe {
     mach_port_t thread; /* macOS has no per-thread CPU clockid: thread_info reads time and run state */
 #else
     clockid_t clock;
-    int stat_fd; /* /proc/self/task/<tid>/stat, kept open (a pread is ~3 us; opening it each time ~10) */
+    pid_t tid;
+    /* /proc/self/task/<tid>/stat: opened by the first state query and kept open (a pread is ~3 us;
+     * the open ~15 us for a new thread, measured, which every M start and every fresh callback
+     * thread paid when it was opened here at once, though most threads are never asked).
+     * STAT_NOT_OPENED until then, -1 if the open failed; set once, by CAS. */
+    _Atomic int stat_fd;
 #endif
 };
+
+#if !defined(__APPLE__)
+#define STAT_NOT_OPENED (-2)
+#endif
 
 int jgort_os_thread_probe_self(jgort_os_thread_probe **out) {
     jgort_os_thread_probe *p = calloc(1, sizeof *p);
@@ -328,9 +337,8 @@ int jgort_os_thread_probe_self(jgort_os_thread_probe **out) {
         free(p);
         return err;
     }
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/task/%ld/stat", (long) syscall(SYS_gettid));
-    p->stat_fd = open(path, O_RDONLY | O_CLOEXEC); /* -1: the state is unknown, the CPU time still works */
+    p->tid = (pid_t) syscall(SYS_gettid);
+    atomic_init(&p->stat_fd, STAT_NOT_OPENED);
 #endif
     *out = p;
     return 0;
@@ -352,7 +360,7 @@ int jgort_os_thread_probe_cpu(const jgort_os_thread_probe *p, int64_t *nanos) {
 #endif
 }
 
-int jgort_os_thread_probe_state(const jgort_os_thread_probe *p) {
+int jgort_os_thread_probe_state(jgort_os_thread_probe *p) {
 #if defined(__APPLE__)
     thread_basic_info_data_t info;
     mach_msg_type_number_t n = THREAD_BASIC_INFO_COUNT;
@@ -369,8 +377,21 @@ int jgort_os_thread_probe_state(const jgort_os_thread_probe *p) {
 #else
     /* "tid (comm) S ...": the state letter follows the last ')' (comm may itself contain one). */
     char buf[512];
-    if (p->stat_fd < 0) return JGORT_OS_THREAD_UNKNOWN;
-    ssize_t n = pread(p->stat_fd, buf, sizeof buf - 1, 0);
+    int fd = atomic_load_explicit(&p->stat_fd, memory_order_acquire);
+    if (fd == STAT_NOT_OPENED) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/task/%ld/stat", (long) p->tid);
+        int opened = open(path, O_RDONLY | O_CLOEXEC); /* -1: the state stays unknown, the CPU time still works */
+        int expected = STAT_NOT_OPENED;
+        if (atomic_compare_exchange_strong(&p->stat_fd, &expected, opened)) {
+            fd = opened;
+        } else { /* another query opened it first */
+            if (opened >= 0) close(opened);
+            fd = expected;
+        }
+    }
+    if (fd < 0) return JGORT_OS_THREAD_UNKNOWN;
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
     if (n <= 0) return JGORT_OS_THREAD_UNKNOWN;
     buf[n] = '\0';
     const char *paren = strrchr(buf, ')');
@@ -381,7 +402,8 @@ int jgort_os_thread_probe_state(const jgort_os_thread_probe *p) {
 
 void jgort_os_thread_probe_free(jgort_os_thread_probe *p) {
 #if !defined(__APPLE__)
-    if (p->stat_fd >= 0) close(p->stat_fd);
+    int fd = atomic_load(&p->stat_fd);
+    if (fd >= 0) close(fd);
 #endif
     free(p);
 }

@@ -181,7 +181,7 @@ int jgort_os_thread_probe_cpu(const jgort_os_thread_probe *p, int64_t *nanos) {
     return 0;
 }
 
-int jgort_os_thread_probe_state(const jgort_os_thread_probe *p) {
+int jgort_os_thread_probe_state(jgort_os_thread_probe *p) {
     (void) p;
     return JGORT_OS_THREAD_UNKNOWN; /* no cheap per-thread run state on Windows: the CPU time decides */
 }
