@@ -239,12 +239,8 @@ final class CgoCallbacks {
      */
     private void exitsyscall(M mp) {
         G cg = mp.callbackG;
-        cg.casRunningSyscall(G.SYSCALL, G.RUNNING); // the thread's side of the Dekker pair
-        P pp = mp.p;
-        if (pp != null && pp.status == P.RUNNING && mp.p == pp) {
-            pp.bumpSyscalltickRelease();
-            if (pp.runSafePointFn == 0 && !sched.gcwaiting) return;
-        }
+        P pp = sched.exitsyscallFast(mp, cg); // the thread's side of the Dekker pair
+        if (pp != null && pp.runSafePointFn == 0 && !sched.gcwaiting) return;
         mp.lockP(); // a taker holds it until it has decided
         try {
             // Under pLock a P still wired is ours and _Prunning: no taker is halfway through.
@@ -269,17 +265,12 @@ final class CgoCallbacks {
      */
     private void entersyscall(M mp) {
         G cg = mp.callbackG;
-        P pp = mp.p;
-        if (pp != null && pp.status == P.RUNNING && !sched.gcwaiting && pp.runSafePointFn == 0) {
-            pp.bumpSyscalltickRelease(); // first, so a taker that sees _Gsyscall sees the new tick
-            cg.setRunningSyscall(G.SYSCALL);
-            return;
-        }
+        if (sched.entersyscallFast(mp.p, cg)) return;
         mp.lockP();
         try {
             cg.casRunningSyscall(G.RUNNING, G.SYSCALL);
             sched.clearStolen(mp);
-            pp = mp.p;
+            P pp = mp.p;
             if (pp == null) return;
             pp.syscalltick++;
             if (pp.runSafePointFn != 0) sched.world.runSafePointFn(pp);

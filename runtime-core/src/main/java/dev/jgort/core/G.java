@@ -140,13 +140,7 @@ final class G implements Goroutine, CurrentGoroutine {
      * queue is then skipped).
      */
     G(Sched sched, M m) {
-        this.sched = sched;
-        this.goid = 0;
-        this.parentGoid = 0;
-        this.thread = null;
-        this.cont = null;
-        this.adopted = false;
-        this.lockedm = m;
+        this(sched, m, IDLE);
         casIdleToRunnable();
     }
 
@@ -155,26 +149,25 @@ final class G implements Goroutine, CurrentGoroutine {
      * {@code _Gdead} until a thread binds the M ({@code needm}).
      */
     G(M extraM) {
-        this.sched = extraM.sched;
-        this.goid = 0;
-        this.parentGoid = 0;
-        this.thread = null;
-        this.cont = null;
-        this.adopted = false;
-        this.lockedm = extraM;
+        this(extraM.sched, extraM, DEAD);
         this.m = extraM;
-        STATUS.setVolatile(this, (long) DEAD);
     }
 
     /** A runtime's {@link Sched#deadG}: no thread, never queued, {@code _Gdead} from the start. */
     G(Sched sched) {
+        this(sched, null, DEAD);
+    }
+
+    /** The Gs without a virtual thread (stand-ins, callback Gs, deadG): goid 0, locked to {@code lockedm}. */
+    private G(Sched sched, M lockedm, int state) {
         this.sched = sched;
         this.goid = 0;
         this.parentGoid = 0;
         this.thread = null;
         this.cont = null;
         this.adopted = false;
-        STATUS.setVolatile(this, (long) DEAD);
+        this.lockedm = lockedm;
+        STATUS.setVolatile(this, (long) state);
     }
 
     /** The part of allgs this G is in (null: none yet; {@link AllGs#CLAIMING}: being added). */

@@ -1060,12 +1060,7 @@ final class Sched implements LocalRunQueue.Overflow {
         assert mp == currentM() : "entersyscall: goroutine " + gp.goid + " runs on " + currentM() + ", not on g.m " + mp;
         P pp = mp.p;
         if (tracing) tracer.syscall(pp, gp);
-        if (!block && pp != null && pp.status == P.RUNNING && !gcwaiting && pp.runSafePointFn == 0) {
-            // The fast path: syscalltick first, so a taker that sees _Gsyscall sees the new tick.
-            pp.bumpSyscalltickRelease();
-            gp.setRunningSyscall(G.SYSCALL);
-            return;
-        }
+        if (!block && entersyscallFast(pp, gp)) return;
         P handoff = null;
         mp.lockP();
         try {
@@ -1103,15 +1098,10 @@ final class Sched implements LocalRunQueue.Overflow {
             // G, on an M that holds a P (or whose P sysmon has since taken): nothing to take back.
             return;
         }
-        gp.casRunningSyscall(G.SYSCALL, G.RUNNING); // the goroutine's side of the Dekker pair (above)
-        P pp = mp.p;
-        if (pp != null && pp.status == P.RUNNING && mp.p == pp) {
-            pp.bumpSyscalltickRelease();
-            return;
-        }
+        if (exitsyscallFast(mp, gp) != null) return;
         mp.lockP(); // a taker holds it until it has decided
         try {
-            pp = mp.p;
+            P pp = mp.p;
             if (pp != null) { // still ours: a taker gave it back, or the stopped P of the world's stopper
                 pp.syscalltick++;
                 return;
@@ -1138,6 +1128,31 @@ final class Sched implements LocalRunQueue.Overflow {
                 now.unlockP();
             }
         }
+    }
+
+    /**
+     * The system-call bracket's entry fast path, for a goroutine or an extra M's callback G on its own
+     * thread: with {@code pp} running and no safe point owed, two release stores, syscalltick first
+     * (so a taker that sees {@code _Gsyscall} sees the new tick). @return false: take the slow path
+     */
+    boolean entersyscallFast(P pp, G gp) {
+        if (pp == null || pp.status != P.RUNNING || gcwaiting || pp.runSafePointFn != 0) return false;
+        pp.bumpSyscalltickRelease();
+        gp.setRunningSyscall(G.SYSCALL);
+        return true;
+    }
+
+    /**
+     * The bracket's exit fast path: the G's side of the Dekker pair (above), its CAS out of
+     * {@code _Gsyscall}, then {@code mp.p}, its status and {@code mp.p} again. The G is {@code _Grunning}
+     * either way. @return the P still wired and {@code _Prunning}, or null: take the slow path
+     */
+    P exitsyscallFast(M mp, G gp) {
+        gp.casRunningSyscall(G.SYSCALL, G.RUNNING);
+        P pp = mp.p;
+        if (pp == null || pp.status != P.RUNNING || mp.p != pp) return null;
+        pp.bumpSyscalltickRelease();
+        return pp;
     }
 
     /** Takes an idle P for {@code mp}, if there is one. */
