@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.LongAdder;
 
 import static dev.jgort.core.api.GoTestSupport.BOUND;
 import static org.junit.jupiter.api.Assertions.*;
@@ -32,24 +33,30 @@ class ThreadLimitMessageTest {
         long hits;
         try (GoRuntime rt = GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(4).withMaxThreads(1))) {
             // 4 platform threads start goroutines together: each start finds idle Ps and wants an M.
-            int starters = 4, each = 500;
-            CountDownLatch go = new CountDownLatch(1);
+            // A burst may be served by the one M before the others ask (seen once under the traced
+            // suite: 1 refusal), so bursts repeat, up to 20, until several refusals have raced.
+            int starters = 4, each = 500, rounds = 0;
             List<Thread> children = java.util.Collections.synchronizedList(new ArrayList<>());
-            List<Thread> ts = new ArrayList<>();
-            for (int i = 0; i < starters; i++) {
-                ts.add(Thread.ofPlatform().start(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    for (int k = 0; k < each; k++) children.add(rt.go(() -> { }).thread());
-                }));
+            LongAdder refused = ((JgortRuntime) rt).sched.threadLimitHits;
+            while (rounds < 20 && (rounds == 0 || refused.sum() <= 1)) {
+                rounds++;
+                CountDownLatch go = new CountDownLatch(1);
+                List<Thread> ts = new ArrayList<>();
+                for (int i = 0; i < starters; i++) {
+                    ts.add(Thread.ofPlatform().start(() -> {
+                        try {
+                            go.await();
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        for (int k = 0; k < each; k++) children.add(rt.go(() -> { }).thread());
+                    }));
+                }
+                go.countDown();
+                for (Thread t : ts) assertTrue(t.join(BOUND));
             }
-            go.countDown();
-            for (Thread t : ts) assertTrue(t.join(BOUND));
             for (Thread c : children) assertTrue(c.join(BOUND), "a goroutine never got the one M");
-            assertEquals(starters * each, children.size());
+            assertEquals(rounds * starters * each, children.size());
             hits = ((JgortRuntime) rt).sched.threadLimitHits.sum();
         } finally {
             System.setErr(original);
