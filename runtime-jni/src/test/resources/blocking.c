@@ -6,6 +6,7 @@
 #include <jni.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <time.h>
 #include <unistd.h>
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -42,4 +43,21 @@ JNIEXPORT void JNICALL Java_dev_jgort_jni_BlockingNatives_reset(JNIEnv *env, jcl
 int block_ms(int ms, atomic_int *entered) {
     atomic_store(entered, 1);
     return usleep((useconds_t) ms * 1000);
+}
+
+/* For FFM: says it has entered, then runs on the CPU, making no system call, until *stop != 0. */
+int spin_until(atomic_int *entered, atomic_int *stop) {
+    atomic_store(entered, 1);
+    long spins = 0;
+    while (!atomic_load_explicit(stop, memory_order_relaxed)) spins++;
+    return spins > 0 ? 0 : 1;
+}
+
+/* For FFM: a short busy call, running on the CPU for about `ns` nanoseconds. */
+void busy_ns(long ns) {
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do {
+        clock_gettime(CLOCK_MONOTONIC, &t);
+    } while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < ns);
 }

@@ -51,11 +51,9 @@ final class P {
     long sysmonHogCpu = -1;
     /**
      * Since when sysmon has seen this P's carrier in native code at every look, with schedtick and the
-     * M's run count unchanged (-1: it was not at the last look), the carrier's CPU time then, and how
-     * many looks that has been.
+     * M's run count unchanged (-1: it was not at the last look), and the carrier's CPU time then.
      */
     long sysmonNativeSince = -1, sysmonNativeCpu;
-    int sysmonNativeLooks;
     /** The carrier's CPU time at sysmon's latest look ({@link CarrierWatch#look}). */
     long sysmonLookCpu;
 

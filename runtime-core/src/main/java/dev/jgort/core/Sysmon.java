@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>treats every native call as Go treats a cgo call ({@link #retakeNative}): a P whose carrier
  *       has sat in native code (a JNI method, an FFM downcall, a JDK native) for a whole tick, with
  *       {@code schedtick} and the M's run count unchanged, is retaken by Go's rule for a P in
- *       {@code _Psyscall}, as the {@link CarrierWatch} sees it from the VM's own thread state;</li>
+ *       {@code _Psyscall}, as the {@link CarrierWatch} sees it from the VM's own thread state, if the
+ *       call blocks (a busy one is a CPU hog, below: jgort cannot tell it from quick calls);</li>
  *   <li>(not in Go, which never needs it) takes the P of an M whose goroutine keeps it without a
  *       scheduling point while others need it: its carrier is parked while pinned, or (without a
  *       {@link CarrierWatch}) seems blocked in native code (CPU time flat over {@link #CPU_FLAT_NS}),
@@ -80,8 +81,6 @@ final class Sysmon implements Runnable {
      */
     private int wastedWindows;
     static final int WASTED_WINDOWS = 8;
-    /** Looks, each seeing the carrier in native code, before a busy (not blocked) native call is retaken. */
-    static final int BUSY_NATIVE_LOOKS = 20;
     /**
      * Sysmon's own: since when every look has found every P idle ({@link #NOT_IDLE}: the last one did
      * not). Go deep-sleeps at the first such look, and only a syscall's exit or a world start wakes it.
@@ -255,8 +254,8 @@ final class Sysmon implements Runnable {
      * <p>Only a native call that blocks counts at once (the carrier used under a quarter of the window
      * in CPU time, and the OS has its thread waiting, not runnable): a goroutine that runs many short
      * native calls with Java in between is in native code at many looks, but busy (or, when the OS
-     * keeps it off a core, runnable); it, and a long CPU-bound native call, are retaken after 10 ms in
-     * native code at every look (Go retakes any syscall after 10 ms).
+     * keeps it off a core, runnable). So is a long CPU-bound native call, which jgort cannot tell from
+     * such a loop: both lose the P as CPU hogs do ({@link #takeIfStuck}), not here.
      *
      * @return whether the P was taken
      */
@@ -272,29 +271,28 @@ final class Sysmon implements Runnable {
         if (pp.sysmonNativeSince < 0) {
             pp.sysmonNativeSince = now;
             pp.sysmonNativeCpu = cpu;
-            pp.sysmonNativeLooks = 1;
             nativeWindowOpened = true;
             nativeWindowAt = now;
             return false;
         }
         long inNative = now - pp.sysmonNativeSince;
-        int looks = ++pp.sysmonNativeLooks;
         // Blocked: hardly any CPU used over the window, and the OS has the thread waiting (a thread the
         // OS merely keeps off a core uses no CPU either, and is runnable).
         boolean blocked = cpu >= 0 && pp.sysmonNativeCpu >= 0 && cpu - pp.sysmonNativeCpu <= inNative / 4
                 && sched.watch.osWaiting(mp, pp);
-        // A busy carrier in native code at every look for 10 ms: one long CPU-bound call, or many quick
-        // ones that each look happened to catch (jgort cannot count unannotated calls, as Go's
-        // syscalltick counts syscalls). Only enough looks tell them apart: once sysmon's ticks back off
-        // (wastedWindows) ten looks ~1 ms apart caught a getpid loop in native every time, so a busy
-        // call is retaken after BUSY_NATIVE_LOOKS looks, not after fewer, however long.
-        if (inNative < SYSCALL_RETAKE_NS || (!blocked && looks < BUSY_NATIVE_LOOKS)) {
-            if (!blocked) return false;
-            // Go: don't retake if there is no other work to do and someone can do it when it comes.
-            if (!sched.gcwaiting && pp.runSafePointFn == 0 && pp.runq.isEmpty() && sched.runq.size() == 0
-                    && sched.nmspinning.get() + sched.npidle > 0) {
-                return false;
-            }
+        // Busy in native code at every look (one long CPU-bound call, or quick calls that the looks
+        // happened to catch in native code): not retaken as a native call, but as any CPU hog is
+        // (takeIfStuck), after 20 ms of CPU while others need the P. Go retakes a cgo call after 10 ms
+        // whatever it does, but counts its calls (syscalltick); jgort cannot count unannotated calls,
+        // and the VM's state cannot tell them apart: back-to-back loads of a getpid loop's thread state
+        // saw 12 changes during 23,000 calls (each leaves native code for a few nanoseconds). Counting
+        // looks did not tell them apart either: 20 looks in a row caught a quick-call loop in native
+        // code now and then, and each such retake cost a hand-off.
+        if (!blocked) return false;
+        // Go: don't retake if there is no other work to do and someone can do it when it comes.
+        if (inNative < SYSCALL_RETAKE_NS && !sched.gcwaiting && pp.runSafePointFn == 0 && pp.runq.isEmpty()
+                && sched.runq.size() == 0 && sched.nmspinning.get() + sched.npidle > 0) {
+            return false;
         }
         return takeStuckP(pp, mp, schedtick, syscalltick, true);
     }

@@ -66,8 +66,8 @@
  * <h2>What the JVM adds</h2>
  * Every native call is a cgo call: a goroutine in a JNI method, an FFM downcall or a JDK native
  * without {@code Go.syscall} keeps its carrier, which the {@link dev.jgort.core.CarrierWatch} sees in
- * native code from HotSpot's own thread state; sysmon retakes its P by Go's rule for a P in a syscall,
- * and the G takes the exitsyscall path at its next scheduling point ({@code Sched.exitStolen}). Where
+ * native code from HotSpot's own thread state; sysmon retakes its P by Go's rule for a P in a syscall
+ * when the call blocks (a busy call is treated as a CPU hog, below), and the G takes the exitsyscall path at its next scheduling point ({@code Sched.exitStolen}). Where
  * the VM's state cannot be read, sysmon falls back to the carrier's flat CPU time. A goroutine parked
  * while pinned, or a CPU hog that ignores preemption, loses its P the same way, within a bound on
  * oversubscription.

@@ -63,6 +63,10 @@ class NativeCallWatchTest {
     private static Arena arena;
     /** int block_ms(int ms, atomic_int *entered) */
     private static MethodHandle blockMs;
+    /** int spin_until(atomic_int *entered, atomic_int *stop): on the CPU, no system call, until *stop */
+    private static MethodHandle spinUntil;
+    /** void busy_ns(long ns): a short call, on the CPU for about ns */
+    private static MethodHandle busyNs;
 
     @BeforeAll
     static void buildLibrary() throws Exception {
@@ -71,8 +75,13 @@ class NativeCallWatchTest {
         Path lib = TestLibraries.build("blocking");
         System.load(lib.toString()); // BlockingNatives' JNI methods
         arena = Arena.ofShared();
-        blockMs = LINKER.downcallHandle(SymbolLookup.libraryLookup(lib, arena).find("block_ms").orElseThrow(),
+        SymbolLookup natives = SymbolLookup.libraryLookup(lib, arena);
+        blockMs = LINKER.downcallHandle(natives.find("block_ms").orElseThrow(),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        spinUntil = LINKER.downcallHandle(natives.find("spin_until").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        busyNs = LINKER.downcallHandle(natives.find("busy_ns").orElseThrow(),
+                FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG));
     }
 
     @AfterAll
@@ -344,32 +353,80 @@ class NativeCallWatchTest {
     }
 
     /**
-     * Short native calls cost no hand-off: a goroutine making quick FFM calls back to back for 1 s (in
-     * native code at many of sysmon's looks, but busy, never for a whole tick) beside a runnable one on
-     * the only P is never retaken as in a native call. (It is preempted as any CPU hog is.)
+     * A goroutine in one long CPU-bound native call (busy all along, no system call) on the only P
+     * hands the P to a goroutine that waits for it, which then ends the call: the P is taken as from
+     * any CPU hog (Go retakes a cgo call after 10 ms; jgort cannot tell such a call from a loop of
+     * quick ones, see the next test).
      */
     @Test
-    void quickNativeCallsInABusyLoopAreNotRetakenAsNativeCalls() throws Exception {
+    void aLongCpuBoundNativeCallHandsItsOnlyPToTheOthers() throws Exception {
+        MemorySegment entered = arena.allocate(ValueLayout.JAVA_INT);
+        MemorySegment stop = arena.allocate(ValueLayout.JAVA_INT);
+        try (GoRuntime rt = start(1)) {
+            Failures failures = new Failures();
+            Goroutine spinning = failures.go(rt, () -> {
+                try {
+                    assertEquals(0, (int) spinUntil.invokeExact(entered, stop));
+                } catch (Throwable t) {
+                    throw new AssertionError(t);
+                }
+            });
+            try {
+                awaitOutside(() -> entered.get(ValueLayout.JAVA_INT, 0) == 1, "the goroutine to enter its native call");
+                // It runs only once the P was retaken from the spinning goroutine (one P).
+                Goroutine stopper = failures.go(rt, () -> stop.set(ValueLayout.JAVA_INT, 0, 1));
+                assertJoined(stopper);
+            } finally {
+                stop.set(ValueLayout.JAVA_INT, 0, 1); // never leave the carrier spinning
+            }
+            assertJoined(spinning);
+            failures.check();
+        }
+    }
+
+    /** Quick native calls made back to back: libc's getpid (a system call), and 5 µs of CPU in C. */
+    enum QuickCall {
+        GETPID, BUSY_5_US
+    }
+
+    /**
+     * Short native calls cost no hand-off: a goroutine making quick FFM calls back to back for 1 s on
+     * the only P (in stretches of 40 ms) (in native code at most of sysmon's looks, but busy, and each call ends long before a
+     * tick) is never retaken as if blocked in a native call. (Beside other work it would lose its P as
+     * a CPU hog after 20 ms and run on without one, where no retake applies.) Calls of 5 µs with a
+     * little Java in between are in native code at nearly every look.
+     */
+    @ParameterizedTest
+    @EnumSource(QuickCall.class)
+    void quickNativeCallsInABusyLoopAreNotRetakenAsNativeCalls(QuickCall kind) throws Exception {
         MethodHandle getpid = LINKER.downcallHandle(LINKER.defaultLookup().find("getpid").orElseThrow(),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
         try (GoRuntime rt = start(1)) {
             Failures failures = new Failures();
             long[] calls = new long[1];
             Goroutine busy = failures.go(rt, () -> {
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
                 long n = 0;
                 try {
-                    while (System.nanoTime() - end < 0) {
-                        int pid = (int) getpid.invokeExact();
-                        if (pid > 0) n++;
+                    // 25 stretches of 40 ms, each a fresh chance of a retake: a goroutine retaken in
+                    // its loop would run on without a P until its sleep.
+                    for (int stretch = 0; stretch < 25; stretch++) {
+                        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(40);
+                        while (System.nanoTime() - end < 0) {
+                            if (kind == QuickCall.GETPID) {
+                                int pid = (int) getpid.invokeExact();
+                                if (pid > 0) n++;
+                            } else {
+                                busyNs.invokeExact(5_000L);
+                                n++;
+                            }
+                        }
+                        Thread.sleep(1);
                     }
                 } catch (Throwable t) {
                     throw new AssertionError(t);
                 }
                 calls[0] = n;
             });
-            Goroutine other = failures.go(rt, () -> { });
-            assertJoined(other);
             assertJoined(busy);
             failures.check();
             assertTrue(calls[0] > 1000, "only " + calls[0] + " calls");
