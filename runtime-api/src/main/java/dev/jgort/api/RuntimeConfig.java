@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  *       list of {@code key=value}; jgort reads {@code schedtrace=N} (print {@link GoRuntime#schedTrace}
  *       every N ms to stderr) and {@code scheddetail=1}. Other keys are left to other tools, as Go does.
  * </ul>
- * and the system properties {@code jgort.backend} and {@code jgort.nativewatch}.
+ * and the system properties {@code jgort.backend}, {@code jgort.nativewatch} and {@code jgort.creationsites}.
  * A malformed value is an {@link IllegalArgumentException} that names the variable and the value:
  * Go ignores such values silently, jgort does not.
  */
@@ -45,11 +45,13 @@ public final class RuntimeConfig {
     private final String nativeCallWatch;
     /** Continuous deadlock detection's handler; null when it is off. */
     private final Consumer<? super DeadlockException> deadlockHandler;
+    /** Whether each goroutine's creation site is recorded (off by default). */
+    private final boolean creationSites;
 
     private RuntimeConfig(int maxProcs, String backend, long schedTraceMillis, boolean schedDetail,
                           int maxThreads, Duration deadlockGrace, Duration idleThreadTimeout,
                           int maxOversubscription, String nativeCallWatch,
-                          Consumer<? super DeadlockException> deadlockHandler) {
+                          Consumer<? super DeadlockException> deadlockHandler, boolean creationSites) {
         this.maxProcs = maxProcs;
         this.backend = backend;
         this.schedTraceMillis = schedTraceMillis;
@@ -60,6 +62,7 @@ public final class RuntimeConfig {
         this.maxOversubscription = maxOversubscription;
         this.nativeCallWatch = nativeCallWatch;
         this.deadlockHandler = deadlockHandler;
+        this.creationSites = creationSites;
     }
 
     /**
@@ -78,7 +81,7 @@ public final class RuntimeConfig {
      */
     public static RuntimeConfig fromEnvironment(Map<String, String> env, Map<?, ?> properties) {
         RuntimeConfig c = new RuntimeConfig(Runtime.getRuntime().availableProcessors(), "auto", 0, false,
-                DEFAULT_MAX_THREADS, DEFAULT_DEADLOCK_GRACE, DEFAULT_IDLE_THREAD_TIMEOUT, DEFAULT_MAX_OVERSUBSCRIPTION, "auto", null);
+                DEFAULT_MAX_THREADS, DEFAULT_DEADLOCK_GRACE, DEFAULT_IDLE_THREAD_TIMEOUT, DEFAULT_MAX_OVERSUBSCRIPTION, "auto", null, false);
         c = c.withMaxProcs(Math.min(c.maxProcs, MAX_PROCS_LIMIT));
         c = applyMaxProcs(c, "environment variable GOMAXPROCS", env.get("GOMAXPROCS"));
         c = applyMaxProcs(c, "system property jgort.maxprocs", stringOrNull(properties.get("jgort.maxprocs")));
@@ -101,6 +104,15 @@ public final class RuntimeConfig {
                 throw new IllegalArgumentException("system property jgort.nativewatch=\"" + watch
                         + "\" is unknown: set it to auto, threadstate or heuristic, or unset it", e);
             }
+        }
+        String sites = stringOrNull(properties.get("jgort.creationsites"));
+        if (sites != null) {
+            String v = sites.trim();
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new IllegalArgumentException("system property jgort.creationsites=\"" + sites
+                        + "\" is neither true nor false: set it to one of them, or unset it");
+            }
+            c = c.withCreationSites(v.equals("true"));
         }
         return c;
     }
@@ -169,7 +181,7 @@ public final class RuntimeConfig {
             throw new IllegalArgumentException("maxProcs " + n + " is out of range: use 1.." + MAX_PROCS_LIMIT);
         }
         return new RuntimeConfig(n, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
-                idleThreadTimeout, maxOversubscription, nativeCallWatch, deadlockHandler);
+                idleThreadTimeout, maxOversubscription, nativeCallWatch, deadlockHandler, creationSites);
     }
 
     /**
@@ -182,7 +194,7 @@ public final class RuntimeConfig {
             throw new IllegalArgumentException("backend \"" + name + "\" is unknown: use \"auto\", \"java\" or \"native\"");
         }
         return new RuntimeConfig(maxProcs, name, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
-                idleThreadTimeout, maxOversubscription, nativeCallWatch, deadlockHandler);
+                idleThreadTimeout, maxOversubscription, nativeCallWatch, deadlockHandler, creationSites);
     }
 
     /**
@@ -194,7 +206,7 @@ public final class RuntimeConfig {
             throw new IllegalArgumentException("schedtrace period " + millis + " ms is negative: use 0 (off) or more");
         }
         return new RuntimeConfig(maxProcs, backend, millis, detail, maxThreads, deadlockGrace,
-                idleThreadTimeout, maxOversubscription, nativeCallWatch, deadlockHandler);
+                idleThreadTimeout, maxOversubscription, nativeCallWatch, deadlockHandler, creationSites);
     }
 
     /** Go's {@code debug.SetMaxThreads}: the most Ms the runtime may create ({@code maxmcount}). */
@@ -204,7 +216,7 @@ public final class RuntimeConfig {
                     + DEFAULT_MAX_THREADS + ")");
         }
         return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, n, deadlockGrace,
-                idleThreadTimeout, maxOversubscription, nativeCallWatch, deadlockHandler);
+                idleThreadTimeout, maxOversubscription, nativeCallWatch, deadlockHandler, creationSites);
     }
 
     /**
@@ -217,7 +229,7 @@ public final class RuntimeConfig {
             throw new IllegalArgumentException("deadlock grace " + grace + " is negative");
         }
         return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, grace,
-                idleThreadTimeout, maxOversubscription, nativeCallWatch, deadlockHandler);
+                idleThreadTimeout, maxOversubscription, nativeCallWatch, deadlockHandler, creationSites);
     }
 
     /**
@@ -230,7 +242,7 @@ public final class RuntimeConfig {
      */
     public RuntimeConfig withDeadlockDetection(Consumer<? super DeadlockException> handler) {
         return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
-                idleThreadTimeout, maxOversubscription, nativeCallWatch, handler);
+                idleThreadTimeout, maxOversubscription, nativeCallWatch, handler, creationSites);
     }
 
     /** The handler of {@link #withDeadlockDetection}: a warning through {@code System.getLogger("dev.jgort")}. */
@@ -253,7 +265,7 @@ public final class RuntimeConfig {
             throw new IllegalArgumentException("idle thread timeout " + timeout + " must be positive");
         }
         return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
-                timeout, maxOversubscription, nativeCallWatch, deadlockHandler);
+                timeout, maxOversubscription, nativeCallWatch, deadlockHandler, creationSites);
     }
 
     /**
@@ -268,7 +280,7 @@ public final class RuntimeConfig {
     public RuntimeConfig withMaxOversubscription(int n) {
         if (n < 0) throw new IllegalArgumentException("maxOversubscription " + n + " is negative: use 0 (off) or more");
         return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
-                idleThreadTimeout, n, nativeCallWatch, deadlockHandler);
+                idleThreadTimeout, n, nativeCallWatch, deadlockHandler, creationSites);
     }
 
     /**
@@ -291,10 +303,27 @@ public final class RuntimeConfig {
                     + "\" is unknown: use \"auto\", \"threadstate\" or \"heuristic\"");
         }
         return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
-                idleThreadTimeout, maxOversubscription, watch, deadlockHandler);
+                idleThreadTimeout, maxOversubscription, watch, deadlockHandler, creationSites);
+    }
+
+    /**
+     * Records where each goroutine was created — the first frame of its creator's stack outside the
+     * JDK and jgort: the caller of {@code go}, of the thread factory's {@code newThread}, or of
+     * {@code Thread.start} for a virtual thread started inside a goroutine — for the goroutine dump's
+     * {@code created by} line (Go prints the function and line of the {@code go} statement) and the
+     * execution trace's {@code GoCreate} stack. Go records that site always, as one program counter; on
+     * the JVM it takes a stack walk of a few microseconds per goroutine started, so it is off by
+     * default (then {@code created by} names jgort's entry point). Also the system property
+     * {@code jgort.creationsites=true}.
+     */
+    public RuntimeConfig withCreationSites(boolean record) {
+        return new RuntimeConfig(maxProcs, backend, schedTraceMillis, schedDetail, maxThreads, deadlockGrace,
+                idleThreadTimeout, maxOversubscription, nativeCallWatch, deadlockHandler, record);
     }
 
     public int maxProcs() { return maxProcs; }
+    /** Whether goroutines' creation sites are recorded ({@link #withCreationSites}). */
+    public boolean creationSites() { return creationSites; }
     public String nativeCallWatch() { return nativeCallWatch; }
     public int maxOversubscription() { return maxOversubscription; }
     public String backend() { return backend; }
@@ -311,6 +340,6 @@ public final class RuntimeConfig {
         return "RuntimeConfig[maxProcs=" + maxProcs + ", backend=" + backend + ", schedtrace=" + schedTraceMillis
                 + ", scheddetail=" + schedDetail + ", maxThreads=" + maxThreads + ", deadlockGrace=" + deadlockGrace
                 + ", idleThreadTimeout=" + idleThreadTimeout + ", maxOversubscription=" + maxOversubscription
-                + ", nativeCallWatch=" + nativeCallWatch + (deadlockHandler == null ? "" : ", deadlockDetection=" + deadlockHandler) + "]";
+                + ", nativeCallWatch=" + nativeCallWatch + (creationSites ? ", creationSites=true" : "") + (deadlockHandler == null ? "" : ", deadlockDetection=" + deadlockHandler) + "]";
     }
 }

@@ -137,6 +137,19 @@ class RuntimeConfigTest {
     }
 
     @Test
+    void creationSites_offByDefaultTakeThePropertyAndRejectAnythingButTrueOrFalse() {
+        RuntimeConfig base = RuntimeConfig.fromEnvironment(Map.of(), Map.of());
+        assertFalse(base.creationSites());
+        assertTrue(base.withCreationSites(true).creationSites());
+        assertTrue(base.withCreationSites(true).withMaxProcs(3).creationSites(), "kept by the other with-methods");
+        assertTrue(RuntimeConfig.fromEnvironment(Map.of(), Map.of("jgort.creationsites", "true")).creationSites());
+        assertFalse(RuntimeConfig.fromEnvironment(Map.of(), Map.of("jgort.creationsites", "false")).creationSites());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RuntimeConfig.fromEnvironment(Map.of(), Map.of("jgort.creationsites", "yes")));
+        assertMentions(e, "jgort.creationsites", "yes", "true", "false");
+    }
+
+    @Test
     void nativeCallWatch_defaultsToAutoTakesThePropertyAndRejectsUnknownNames() {
         RuntimeConfig base = RuntimeConfig.fromEnvironment(Map.of(), Map.of());
         assertEquals("auto", base.nativeCallWatch());

@@ -19,7 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@code SIGQUIT}): per goroutine, Go's header exactly, {@code goroutine 18 [chan receive, 2 minutes]:}
  * (its wait reason, how long it has waited once that is a minute or more, {@code locked to thread}),
  * then its Java frames as Go prints frames (the function, then a tab and the file and line), then
- * {@code created by ... in goroutine N} for one made by another goroutine of this runtime.
+ * {@code created by ... in goroutine N} for one made by another goroutine of this runtime: the
+ * function, file and line that created it where {@link CreationSites} recorded them (then also for
+ * one started from outside, without {@code in goroutine}, as Go 1.19 prints every such line), else
+ * jgort's entry point ({@code GoRuntime.go}, or {@code Thread.start} for an adopted virtual thread).
  *
  * <p>Which goroutines: every one that is not dead, found where the scheduler keeps them, without
  * stopping the world (a goroutine that never reaches a scheduling point would hold a stop up
@@ -51,17 +54,25 @@ final class GoroutineDump {
             status = gp.status(); // again: the stack is of this moment
             if (status == G.DEAD) continue;
             out.append(header(gp, status, now)).append('\n');
-            for (StackTraceElement f : frames) {
-                out.append(f.getClassName()).append('.').append(f.getMethodName()).append("(...)\n\t")
-                        .append(f.getFileName() != null ? f.getFileName() : "?").append(':')
-                        .append(Integer.toString(Math.max(f.getLineNumber(), 0))).append('\n');
-            }
-            if (gp.parentGoid != 0) {
+            for (StackTraceElement f : frames) frame(out, f, "(...)");
+            StackTraceElement site = s.creationSites != null ? s.creationSites.of(gp) : null;
+            if (site != null) {
+                // Go: "created by main.worker in goroutine 1", then the go statement's file and line.
+                out.append("created by ");
+                frame(out, site, gp.parentGoid != 0 ? " in goroutine " + gp.parentGoid : "");
+            } else if (gp.parentGoid != 0) {
                 out.append("created by ").append(gp.adopted ? "java.lang.Thread.start" : "dev.jgort.api.GoRuntime.go")
                         .append(" in goroutine ").append(Long.toString(gp.parentGoid)).append('\n');
             }
             out.append('\n');
         }
+    }
+
+    /** One frame as Go prints one: the function and {@code after} on a line, then a tab, the file and the line. */
+    private static void frame(Appendable out, StackTraceElement f, String after) throws IOException {
+        out.append(f.getClassName()).append('.').append(f.getMethodName()).append(after).append("\n\t")
+                .append(f.getFileName() != null ? f.getFileName() : "?").append(':')
+                .append(Integer.toString(Math.max(f.getLineNumber(), 0))).append('\n');
     }
 
     /** {@link #write} to a string. */

@@ -88,7 +88,9 @@ final class JgortRuntime implements GoRuntime {
             throw new RejectedExecutionException("jgort runtime is closed: it accepts no new goroutines from "
                     + "outside (its own goroutines may still start more until all have ended)");
         }
-        return new G(sched, sched.newGoid(), parentGoid, name, task);
+        G gp = new G(sched, sched.newGoid(), parentGoid, name, task);
+        if (sched.creationSites != null) sched.creationSites.record(gp);
+        return gp;
     }
 
     private boolean callerIsOurGoroutine() {

@@ -133,6 +133,8 @@ final class Sched implements LocalRunQueue.Overflow {
 
     /** Sees carriers in native code ({@code RuntimeConfig.withNativeCallWatch}). */
     final CarrierWatch watch;
+    /** Where goroutines were created; null unless {@code RuntimeConfig.withCreationSites(true)}. */
+    final CreationSites creationSites;
     final Sysmon sysmon;
 
     // ---- lifecycle ---------------------------------------------------------------------------------
@@ -176,6 +178,7 @@ final class Sched implements LocalRunQueue.Overflow {
         this.stealOrder = new RandomOrder(config.maxProcs());
         this.idleTimeoutNanos = config.idleThreadTimeout().toNanos();
         this.watch = CarrierWatch.choose(config.nativeCallWatch());
+        this.creationSites = config.creationSites() ? new CreationSites() : null;
         this.sysmon = new Sysmon(this);
         this.world = new World(this);
         this.callbacks = new CgoCallbacks(this);
@@ -353,7 +356,11 @@ final class Sched implements LocalRunQueue.Overflow {
             }
             G gp = adopted.get(vt);
             if (gp == null) {
-                gp = adopted.computeIfAbsent(vt, t -> new G(this, newGoid(), parent, t));
+                gp = adopted.computeIfAbsent(vt, t -> {
+                    G g = new G(this, newGoid(), parent, t);
+                    if (creationSites != null) creationSites.record(g);
+                    return g;
+                });
             }
             ready(gp);
         } catch (Throwable t) {
@@ -628,6 +635,7 @@ final class Sched implements LocalRunQueue.Overflow {
      */
     private boolean goexit0(M mp, G gp) {
         AllGs.remove(gp);
+        if (creationSites != null) creationSites.remove(gp);
         if (gp.adopted) {
             adopted.remove(gp.thread);
         } else {

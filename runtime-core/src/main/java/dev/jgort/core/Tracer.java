@@ -9,8 +9,11 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 import java.util.concurrent.locks.LockSupport;
@@ -67,7 +70,9 @@ import static dev.jgort.core.trace.TraceFormat.*;
  * ("mark termination" in {@code go tool trace}). Steals and M creation have no event of their own (a
  * steal shows as a goroutine started on another P than the one that unblocked it; Ms appear as the
  * thread ids of {@code ProcStart}). Events carry no stacks (stack id 0): a Java stack walk costs
- * microseconds, far above the per-event budget.
+ * microseconds, far above the per-event budget. The one exception is {@code GoCreate} where the
+ * runtime records creation sites ({@code RuntimeConfig.withCreationSites}): the walk was made at the
+ * creation anyway, and its one frame becomes a stack of the trace's table ({@link #goCreate}).
  */
 final class Tracer {
     // G.traceWord: [epoch:12][state:3][pid+1:13][seq:36]. A word of another epoch reads as ABSENT.
@@ -100,6 +105,15 @@ final class Tracer {
     static final String DIR_PROPERTY = "jgort.trace.dir";
     private java.nio.file.Path autoFile; // guarded by control: the .part file of the automatic trace
     private OutputStream autoOut;
+
+    /**
+     * This trace's stack table, for creation sites ({@link CreationSites}): one-frame stacks by site,
+     * and their strings, each written into the stream (EvStack, EvString) by whoever interns it first,
+     * into the buffer it holds. Replaced by {@link #start} before {@code sched.tracing} is set.
+     */
+    private volatile ConcurrentHashMap<StackTraceElement, Long> stackIds = new ConcurrentHashMap<>();
+    private volatile ConcurrentHashMap<String, Long> stringIds = new ConcurrentHashMap<>();
+    private final AtomicLong nextTableId = new AtomicLong();
 
     /** Hooks that found the trace's view behind and wrote the catching-up events first. */
     final LongAdder catchUps = new LongAdder();
@@ -178,6 +192,8 @@ final class Tracer {
                 throw new IllegalStateException("jgort: a trace is already running on this runtime; call stopTrace() first");
             }
             writeError = null;
+            stackIds = new ConcurrentHashMap<>();
+            stringIds = new ConcurrentHashMap<>();
             LinkedBlockingQueue<byte[]> q = new LinkedBlockingQueue<>();
             queue = q;
             q.add(HEADER.clone());
@@ -390,9 +406,45 @@ final class Tracer {
                 t = b.now();
             } while (!WORD.compareAndSet(gp, w, word(RUNNABLE, -1, 1)));
             procStartIfNeeded(b, t);
-            b.enc.event(EV_GO_CREATE, t, gp.goid, 0, 0);
+            goCreate(b, t, gp);
             b.written();
         }
+    }
+
+    /**
+     * Must hold {@code b}'s monitor: {@code GoCreate} for {@code gp}. With creation sites recorded, both
+     * its stacks (the new goroutine's start, and its creator's) are the one frame of its creation site:
+     * Go's goroutine analysis then groups goroutines by where they were made (the JVM has no cheap
+     * name for a task's body, where Go names the goroutine's function).
+     */
+    private void goCreate(Buf b, long t, G gp) {
+        CreationSites sites = sched.creationSites;
+        StackTraceElement site = sites != null ? sites.of(gp) : null;
+        long stack = site != null ? siteStack(b, site) : 0;
+        b.enc.event(EV_GO_CREATE, t, gp.goid, stack, stack);
+    }
+
+    /** Must hold {@code b}'s monitor: the id of the one-frame stack at {@code site}, defined in this trace once. */
+    private long siteStack(Buf b, StackTraceElement site) {
+        Long id = stackIds.get(site);
+        if (id != null) return id;
+        return stackIds.computeIfAbsent(site, f -> {
+            long sid = nextTableId.incrementAndGet();
+            long fn = stringId(b, f.getClassName() + "." + f.getMethodName());
+            long file = stringId(b, f.getFileName() != null ? f.getFileName() : "?");
+            b.enc.stack(sid, new long[] {sid, fn, file, Math.max(f.getLineNumber(), 0)}); // pc: the id, unique
+            return sid;
+        });
+    }
+
+    private long stringId(Buf b, String str) {
+        Long id = stringIds.get(str);
+        if (id != null) return id;
+        return stringIds.computeIfAbsent(str, k -> {
+            long sid = nextTableId.incrementAndGet();
+            b.enc.string(sid, k.getBytes(StandardCharsets.UTF_8));
+            return sid;
+        });
     }
 
     /**
@@ -446,7 +498,7 @@ final class Tracer {
                 switch (st) {
                     case ABSENT -> {
                         catchUps.increment();
-                        b.enc.event(EV_GO_CREATE, t, gp.goid, 0, 0);
+                        goCreate(b, t, gp);
                         seq = 1;
                     }
                     case WAITING, DEAD -> {
@@ -524,7 +576,7 @@ final class Tracer {
                 procStartIfNeeded(b, t);
                 switch (st) {
                     case ABSENT -> {
-                        b.enc.event(EV_GO_CREATE, t, gp.goid, 0, 0);
+                        goCreate(b, t, gp);
                         if (wasWaiting) {
                             b.enc.event(EV_GO_WAITING, t, gp.goid);
                             b.enc.event(EV_GO_UNBLOCK, t, gp.goid, 2, 0);

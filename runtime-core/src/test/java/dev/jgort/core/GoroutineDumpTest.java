@@ -37,7 +37,8 @@ class GoroutineDumpTest {
             "goroutine (\\d+) \\[([a-zA-Z][a-zA-Z. ()]*?)(, \\d+ minutes?)?(, locked to thread)?\\]:");
     /** A frame: the function, then a tab and file:line (Go adds " +0x.." for the pc; Java has none). */
     private static final Pattern FUNCTION = Pattern.compile("\\S+\\(\\.\\.\\.\\)"), FILE_LINE = Pattern.compile("\t\\S+:\\d+");
-    private static final Pattern CREATED_BY = Pattern.compile("created by \\S+ in goroutine \\d+");
+    /** Go's created-by line: in goroutine N (Go 1.21's) when a goroutine made it, without when made from outside. */
+    private static final Pattern CREATED_BY = Pattern.compile("created by \\S+( in goroutine \\d+)?");
 
     private static final Object MONITOR = new Object();
 
@@ -122,6 +123,59 @@ class GoroutineDumpTest {
         }
     }
 
+    /**
+     * With creation sites recorded, {@code created by} names the function, file and line that made the
+     * goroutine, as Go's does: a goroutine's {@code go}, the test thread's (no creating goroutine), a
+     * thread factory's {@code newThread}, and a virtual thread a goroutine started with plain JDK APIs.
+     */
+    @Test
+    void createdByNamesTheCreationSiteWhereItIsRecorded() throws Exception {
+        try (GoRuntime rt = GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(2).withBackend("java").withCreationSites(true))) {
+            Failures failures = new Failures();
+            Chan<Integer> c = Chan.make();
+            int outsideLine = new Throwable().getStackTrace()[0].getLineNumber() + 1;
+            Goroutine outside = rt.go(() -> recvUntilInterrupted(c));
+            int factoryLine = new Throwable().getStackTrace()[0].getLineNumber() + 1;
+            Thread fromFactory = rt.threadFactory().newThread(() -> recvUntilInterrupted(c));
+            fromFactory.start();
+            long[] parentId = new long[1];
+            int[] lines = new int[2];
+            Goroutine[] made = new Goroutine[1];
+            Thread[] adopted = new Thread[1];
+            Goroutine parent = failures.go(rt, () -> {
+                parentId[0] = Go.goid();
+                lines[0] = new Throwable().getStackTrace()[0].getLineNumber() + 1;
+                made[0] = rt.go(() -> recvUntilInterrupted(c));
+                lines[1] = new Throwable().getStackTrace()[0].getLineNumber() + 1;
+                adopted[0] = Thread.ofVirtual().start(() -> recvUntilInterrupted(c));
+            });
+            assertJoined(parent);
+            for (Goroutine g : List.of(outside, made[0])) awaitOutside(() -> g.state() == GState.WAITING, "goroutine " + g.id() + " to wait");
+            for (Thread t : List.of(fromFactory, adopted[0])) awaitOutside(() -> t.getState() == Thread.State.WAITING, t + " to wait");
+            String dump = rt.dumpGoroutines();
+            assertGrammar(dump);
+            String me = GoroutineDumpTest.class.getName() + ".";
+            String file = "\n\tGoroutineDumpTest.java:";
+            assertTrue(block(dump, outside).endsWith("\ncreated by " + me + "createdByNamesTheCreationSiteWhereItIsRecorded"
+                    + file + outsideLine + "\n"), block(dump, outside));
+            assertTrue(block(dump, made[0]).matches("(?s).*\ncreated by " + Pattern.quote(me) + "lambda\\$\\S+ in goroutine "
+                    + parentId[0] + Pattern.quote(file) + lines[0] + "\n"), block(dump, made[0]));
+            assertTrue(dump.contains("\ncreated by " + me + "createdByNamesTheCreationSiteWhereItIsRecorded" + file + factoryLine + "\n"), dump);
+            assertTrue(dump.matches("(?s).*\ncreated by " + Pattern.quote(me) + "lambda\\$\\S+ in goroutine " + parentId[0]
+                    + Pattern.quote(file) + lines[1] + "\n.*"), dump);
+            rt.shutdownNow();
+            failures.check();
+        }
+    }
+
+    private static void recvUntilInterrupted(Chan<Integer> c) {
+        try {
+            c.recv();
+        } catch (InterruptedException endOfTest) {
+            // shutdownNow
+        }
+    }
+
     /** A goroutine that runs {@code body} (which blocks) until the test's shutdownNow interrupts it. */
     private static Goroutine untilInterrupted(GoRuntime rt, dev.jgort.core.api.GoTestSupport.Body body) {
         return rt.go(() -> {
@@ -161,7 +215,10 @@ class GoroutineDumpTest {
             }
             if (i < lines.length) {
                 assertTrue(CREATED_BY.matcher(lines[i]).matches(), "not Go's created-by line: \"" + lines[i] + "\"");
-                assertEquals(lines.length, i + 1, "lines after created-by in:\n" + block);
+                i++;
+                // the creation site's file and line, where it was recorded
+                if (i < lines.length) assertTrue(FILE_LINE.matcher(lines[i++]).matches(), "not a file line: " + lines[i - 1]);
+                assertEquals(lines.length, i, "lines after created-by in:\n" + block);
             }
             assertTrue(lines.length >= 2, "a goroutine without frames:\n" + block);
         }

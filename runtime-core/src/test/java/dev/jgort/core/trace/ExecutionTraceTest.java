@@ -117,6 +117,62 @@ class ExecutionTraceTest {
     }
 
     /**
+     * With creation sites recorded ({@code RuntimeConfig.withCreationSites}), a goroutine's
+     * {@code GoCreate} carries the stack of the line that made it, in both of its stack arguments, for
+     * one made from the test thread and one made by a goroutine; our reader and, where Go is installed,
+     * Go's parser accept the stack table. Without them, no stack.
+     */
+    @Test
+    void goCreateCarriesTheCreationSite() throws Exception {
+        Path file = Files.createTempFile("jgort-trace", ".out");
+        try {
+            long outside, child;
+            int[] childLine = new int[1];
+            long[] made = new long[1];
+            try (GoRuntime rt = GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(2).withBackend("java").withCreationSites(true));
+                 OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+                rt.startTrace(out);
+                Failures failures = new Failures();
+                Goroutine g = failures.go(rt, () -> {
+                    childLine[0] = new Throwable().getStackTrace()[0].getLineNumber() + 1;
+                    Goroutine c = rt.go(() -> { });
+                    made[0] = c.id();
+                    assertJoined(c);
+                });
+                assertJoined(g);
+                failures.check();
+                rt.stopTrace();
+                outside = g.id();
+                child = made[0];
+            }
+            Trace trace = TraceReader.read(Files.readAllBytes(file));
+            String me = ExecutionTraceTest.class.getName() + ".";
+            TraceEvent a = create(trace, outside), b = create(trace, child);
+            // failures.go made the outside one: GoTestSupport is test code too, so it is the site
+            assertEquals(List.of("dev.jgort.core.api.GoTestSupport$Failures.go"), funcs(a), a.toString());
+            assertEquals(1, b.stack().size(), b.toString());
+            Frame f = b.stack().get(0);
+            assertTrue(f.func().startsWith(me + "lambda$goCreateCarriesTheCreationSite$"), f.toString());
+            assertEquals("ExecutionTraceTest.java", f.file());
+            assertEquals(childLine[0], f.line());
+            assertEquals(b.arg(1), b.stackId(), "the new goroutine's stack is its creation site too");
+            Path go = GoToolTrace.go();
+            if (go != null) GoToolTrace.parse(go, file); // Go's parser accepts the stack table
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static TraceEvent create(Trace trace, long g) {
+        return trace.events().stream().filter(e -> e.type() == TraceFormat.EV_GO_CREATE && e.arg(0) == g).findFirst()
+                .orElseThrow(() -> new AssertionError("no GoCreate of goroutine " + g));
+    }
+
+    private static List<String> funcs(TraceEvent e) {
+        return e.stack().stream().map(Frame::func).toList();
+    }
+
+    /**
      * Whether player {@code target}'s unblock was written by its partner ({@code g}), or with no
      * goroutine running ({@code g} 0): README's documented race, an unblock that comes before the
      * blocked goroutine's M has seen it unmount is written by that M's P once the goroutine stopped.
