@@ -22,10 +22,11 @@ import java.util.function.Consumer;
  *       {@link G#allgs()} from null to {@link #CLAIMING} (two Ms can both see a G's first unmount: the
  *       G can be readied, stolen and parked elsewhere before its first M looks). The owner then writes
  *       the G's index and slot, publishes the G's part with a volatile store (a remover that sees the
- *       part sees the slot), and finally the count {@link #n} with a release store. When the array is
- *       full it first copies the live entries, in order, into a new array (twice their number, at
- *       least {@link #MIN_CAPACITY}) and publishes that: an array is never rewritten in place except
- *       for appends to free slots and removals, so a walker never misses a G that stays in it.</li>
+ *       part sees the slot), and finally the array's count {@link Slots#n} with a release store. When
+ *       the array is full it first copies the live entries, in order, into a new array (twice their
+ *       number, at least {@link #minCapacity}) and publishes that with its count, in one
+ *       {@link Slots}: an array is never rewritten in place except for appends to free slots and
+ *       removals, so a walker never misses a G that stays in it.</li>
  *   <li>{@link #remove}: any thread (the M the G ended on). It reads the G's part, then that part's
  *       array, then the G's index, and clears the slot by CAS only if it still holds that G. The index
  *       may be stale (a copy moved the G, or abandoned the array); then the CAS fails or hits an old
@@ -53,22 +54,51 @@ final class AllGs {
     /** The part of a G whose adder has claimed it but not yet published it. */
     static final AllGs CLAIMING = new AllGs();
 
-    /** The current array: replaced by the owner, never shrunk in place. */
-    private volatile G[] gs = new G[MIN_CAPACITY];
     /**
-     * Slots [0, n) of {@link #gs} have been written (some may be cleared since). Written by the owner
-     * with release stores, read by walkers with volatile loads.
+     * One array and how many of its slots have been written, replaced together by a copy: a walker's
+     * one volatile read of {@link #slots} gives it an array and that array's own count, never another
+     * array's (with the array and the count in two fields, a copy had to publish the array before the
+     * count, and a walk between the two stores in the other order missed live Gs: a window no model
+     * check or stress test found).
      */
-    @SuppressWarnings("unused") private int n;
+    private static final class Slots {
+        final G[] a;
+        /**
+         * Slots [0, n) of {@link #a} have been written (some may be cleared since). Written by the owner
+         * with release stores (its initial value is published with the Slots), read by walkers with
+         * volatile loads.
+         */
+        @SuppressWarnings("unused") int n;
+
+        Slots(G[] a, int n) {
+            this.a = a;
+            this.n = n;
+        }
+    }
+
+    /** The smallest array: {@link #MIN_CAPACITY}, or less in model checks (short copy loops). */
+    private final int minCapacity;
+    /** The current array and its count: replaced by the owner, an array never shrunk in place. */
+    private volatile Slots slots;
 
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(G[].class);
     private static final VarHandle N;
     static {
         try {
-            N = MethodHandles.lookup().findVarHandle(AllGs.class, "n", int.class);
+            N = MethodHandles.lookup().findVarHandle(Slots.class, "n", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    AllGs() {
+        this(MIN_CAPACITY);
+    }
+
+    /** A part whose arrays hold at least {@code minCapacity} Gs (tests: a copy after a few adds). */
+    AllGs(int minCapacity) {
+        this.minCapacity = minCapacity;
+        this.slots = new Slots(new G[minCapacity], 0);
     }
 
     /**
@@ -84,54 +114,52 @@ final class AllGs {
 
     /** Writes {@code gp} (claimed, or moved here) into the next slot and publishes it. Owner only. */
     private void append(G gp) {
-        G[] a = gs;
-        int k = (int) N.getOpaque(this); // the owner's own value
-        if (k == a.length) {
-            k = copyLive(a, k);
-            a = gs;
+        Slots s = slots;
+        int k = (int) N.getOpaque(s); // the owner's own value
+        if (k == s.a.length) {
+            s = copyLive(s.a, k);
+            k = s.n;
         }
         gp.allgIndex = k;
-        SLOT.setRelease(a, k, gp);
+        SLOT.setRelease(s.a, k, gp);
         gp.publishAllgs(this);
-        N.setRelease(this, k + 1);
+        N.setRelease(s, k + 1);
     }
 
     /**
      * Copies the live entries of {@code a[0, k)} into a new array, in order (so each G moves to a lower
-     * index or stays), and publishes it. Owner only. @return how many it copied
+     * index or stays), and publishes it with its count. Owner only. @return the new slots
      */
-    private int copyLive(G[] a, int k) {
+    private Slots copyLive(G[] a, int k) {
         int live = 0;
         for (int i = 0; i < k; i++) {
             G g = (G) SLOT.getAcquire(a, i);
             if (g != null && g.status() != G.DEAD) live++;
         }
-        G[] b = new G[Math.max(MIN_CAPACITY, 2 * live + 2)];
+        G[] b = new G[Math.max(minCapacity, 2 * live + 2)];
         int j = 0;
         for (int i = 0; i < k && j < live; i++) {
             G g = (G) SLOT.getAcquire(a, i);
             if (g != null && g.status() != G.DEAD) {
-                g.allgIndex = j; // before the volatile store of gs: a remover reading gs first sees it
+                g.allgIndex = j; // before the volatile store of slots: a remover reading slots first sees it
                 b[j++] = g;
             }
         }
-        // The copy before the count that covers it; a walker reading n first and gs second never reads
-        // past the entries of the array it gets (see forEach).
-        gs = b;
-        N.setRelease(this, j);
-        return j;
+        Slots s = new Slots(b, j);
+        slots = s;
+        return s;
     }
 
     /** The current array's length (tests: dead Gs do not pile up). */
     int capacity() {
-        return gs.length;
+        return slots.a.length;
     }
 
     /** Removes {@code gp} if it is still where it was put. Any thread. */
     static void remove(G gp) {
         AllGs part = gp.allgs();
         if (part == null || part == CLAIMING) return;
-        G[] a = part.gs;
+        G[] a = part.slots.a;
         int i = gp.allgIndex;
         if (i < a.length) SLOT.compareAndSet(a, i, gp, null);
     }
@@ -139,18 +167,19 @@ final class AllGs {
     /** Moves every G here to {@code to} ({@code procresize}: world stopped, lock held, both parts ours). */
     void moveTo(AllGs to) {
         forEach(to::append);
-        gs = new G[MIN_CAPACITY];
-        N.setRelease(this, 0);
+        slots = new Slots(new G[minCapacity], 0);
     }
 
     /**
      * Calls {@code action} with each G in the set (and possibly some dead ones). Any thread. It reads
-     * {@link #n}, then {@link #gs}: a G that was at index i < n in the array of that count is at an
-     * index ≤ i in any later copy, so it is seen whichever array the second read returns.
+     * {@link #slots}, then that array's count: every G added before the call and still in the set is
+     * in that array below that count (a copy that comes later leaves the old array as it was, but for
+     * removals).
      */
     void forEach(Consumer<G> action) {
-        int k = (int) N.getVolatile(this);
-        G[] a = gs;
+        Slots s = slots;
+        G[] a = s.a;
+        int k = (int) N.getVolatile(s);
         for (int i = 0, end = Math.min(k, a.length); i < end; i++) {
             G g = (G) SLOT.getAcquire(a, i);
             if (g != null) action.accept(g);

@@ -13,8 +13,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * does), so a lost wakeup does not show there as a hang: the model checks cover the key's protocol
  * (one wakeup wins, a re-armed note sleeps again, a timed sleep reports the wakeup), and
  * {@link #aWakeupIsNeverLostUnderStress} the unpark, on real threads. Tried: with the unpark left out,
- * every model check here passes and the stress test hangs its first round and fails; with wakeup
- * reading {@code waiter} before setting {@code key} (a window of nanoseconds), both pass.
+ * every model check here passes and the stress test hangs its first round and fails. (The note's one
+ * state word leaves no order of reads to get wrong: the former key-and-waiter pair lost a wakeup when
+ * the waker read the waiter before setting the key, and neither kind of test caught that.)
  */
 class NoteModelTest {
     private static final int INVOCATIONS = 1_000;
