@@ -19,8 +19,11 @@ import static dev.jgort.core.trace.TraceFormat.*;
  *   "events": [[ts, type, p, g, offset, stackId, [args], [string args]], ...]   (index = Trace.events() index)
  *   "stacks": {"id": [[func, file, line], ...]},
  *   "rows": [{"name": "P0", "items": [[start, end, g, startEvent, endEvent, kind], ...],
- *             "marks": [[ts, event], ...]}, ...] }
+ *             "marks": [[ts, event], ...]}, ...],
+ *   "goroutines": [[id, name, creation, start, end, exec, schedWait, block, io, syscall, gc, total], ...] }
  * </pre>
+ * {@code goroutines} is the goroutine analysis of {@code go tool trace} ({@link GoroutineStats}; times
+ * in ns, start and end -1 when the goroutine did not start or end in the trace).
  * Rows, top to bottom: {@code GC} and {@code STW} (when the trace has any), one per P ({@code P0}...) whose
  * items are the goroutines' running slices ({@link #RUN}: from a {@code GoStart} to the event that
  * ended it, or to the end of the trace; its marks are the syscalls made there), {@code Syscalls} lanes
@@ -127,6 +130,12 @@ final class ViewerModel {
             w.endArray().name("marks").beginArray();
             for (TraceEvent m : r.marks) w.beginArray().value(m.ts).value(m.index).endArray();
             w.endArray().endObject();
+        }
+        w.endArray().name("goroutines").beginArray();
+        for (GoroutineStats.Stat g : GoroutineStats.of(trace)) {
+            w.beginArray().value(g.id()).value(g.name()).value(g.creation()).signed(g.start()).signed(g.end())
+                    .value(g.exec()).value(g.schedWait()).value(g.block()).value(g.io()).value(g.syscall())
+                    .value(g.gc()).value(g.total()).endArray();
         }
         w.endArray().endObject();
         return sb.toString();

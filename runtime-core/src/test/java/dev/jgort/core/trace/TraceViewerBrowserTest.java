@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static dev.jgort.core.trace.HandBuiltTrace.SYSCALLER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -82,6 +83,16 @@ class TraceViewerBrowserTest {
                     "Created by goroutine 1 at:\n  main.main\n      /src/app/main.go:12")) {
                 assertTrue(details.contains(want), "details show \"" + want + "\":\n" + details);
             }
+
+            // The goroutine analysis: goroutines grouped by start function, busiest first; opened, a
+            // group shows each goroutine's times.
+            String groups = (String) browser.evaluate("[...document.querySelectorAll('#goroutines summary')]"
+                    + ".map(s => s.textContent).join('|')");
+            assertEquals("main.worker \u2014 2 goroutines, execution 10.2 µs|main.main \u2014 1 goroutine, execution 6.8 µs", groups);
+            String row = (String) browser.evaluate("(() => { document.querySelector('#goroutines details').open = true;"
+                    + " return [...document.querySelector('#goroutines tr:nth-child(2)').children].map(c => c.textContent).join(' '); })()");
+            assertEquals("5 11 µs 5.8 µs 2.3 µs 0 ns 0 ns 2.9 µs 500 ns", row, "goroutine 5's row: total, execution, waits");
+            keep(browser.screenshot(), "analysis");
 
             // The wheel zooms in around the mouse: the slice gets wider.
             browser.wheel(x + w / 2, y + h / 2, -400);

@@ -66,6 +66,11 @@ class TraceViewerTest {
         // the blocking syscall: from GoSysCall (7500) to its real exit (10500)
         List<?> sys = (List<?>) ((Map<?, ?>) rows.get(3)).get("items");
         assertItem(trace, sys.getFirst(), 7_500, 10_500, HandBuiltTrace.SYSCALLER, EV_GO_SYSCALL, EV_GO_SYSEXIT);
+        // the goroutine analysis (GoroutineStatsTest checks the times): one entry per goroutine, by id
+        List<?> gs = (List<?>) model.get("goroutines");
+        assertEquals(List.of(HandBuiltTrace.MAIN, HandBuiltTrace.SYSCALLER, HandBuiltTrace.SENDER),
+                gs.stream().map(g -> ((List<?>) g).get(0)).toList());
+        assertEquals(List.of(5L, "main.worker", 1_500L, 2_600L, 12_500L, 5_800L, 2_300L, 0L, 0L, 2_900L, 500L, 11_000L), gs.get(1));
     }
 
     private static void assertItem(Trace trace, Object item, long start, long end, long g, int startType, int endType) {
