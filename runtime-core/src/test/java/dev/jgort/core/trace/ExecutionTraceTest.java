@@ -34,7 +34,8 @@ class ExecutionTraceTest {
     static final int ROUNDS = 1000;
 
     /** The goroutines of {@link #pingPong}: the two players and the one in a syscall. */
-    record PingPong(long a, long b, long syscall) {}
+    /** The players' and the syscall goroutine's ids, and how many events the tracer had to catch up on. */
+    record PingPong(long a, long b, long syscall, long catchUps) {}
 
     /**
      * At GOMAXPROCS 1, a ping-pong of {@link #ROUNDS} rounds over unbuffered channels (on one P every
@@ -67,7 +68,7 @@ class ExecutionTraceTest {
             assertJoined(rt.go(() -> { }));
             failures.check();
             rt.stopTrace();
-            return new PingPong(a.id(), b.id(), s.id());
+            return new PingPong(a.id(), b.id(), s.id(), (Long) rt.metrics().get("/jgort/trace/catch-ups:events"));
         }
     }
 
@@ -111,6 +112,9 @@ class ExecutionTraceTest {
                 assertEquals(1, evs.stream().filter(e -> e.type() == TraceFormat.EV_GO_END && e.g() == g).count());
             }
             assertEquals(1, evs.stream().filter(e -> e.type() == TraceFormat.EV_STW_START).count());
+            // Traced from before the first goroutine: every event was written by its own hook, none by the
+            // catch-up that brings a goroutine the trace missed up to date (which would hide a lost hook).
+            assertEquals(0, pp.catchUps, "events the tracer had to catch up on");
         } finally {
             Files.deleteIfExists(file);
         }
