@@ -33,8 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExecutionTraceTest {
     static final int ROUNDS = 1000;
 
-    /** The goroutines of {@link #pingPong}: the two players and the one in a syscall. */
-    /** The players' and the syscall goroutine's ids, and how many events the tracer had to catch up on. */
+    /** The goroutines of {@link #pingPong} (the two players, the one in a syscall) and how many events the tracer caught up on. */
     record PingPong(long a, long b, long syscall, long catchUps) {}
 
     /**
