@@ -5,7 +5,6 @@ import dev.jgort.api.GoRuntime;
 import java.lang.StackWalker.StackFrame;
 import java.net.URL;
 import java.security.CodeSource;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -60,7 +59,7 @@ final class CreationSites {
 
     /** {@code gp}'s creation site, or null if unknown. */
     StackTraceElement of(G gp) {
-        return sites.get(Objects.requireNonNull(gp));
+        return sites.get(gp);
     }
 
     /** {@code goexit0}: {@code gp} ended. */
