@@ -403,12 +403,7 @@ final class Sched implements LocalRunQueue.Overflow {
         if (room <= 0) return;
         lock.lock();
         try {
-            int n = Math.min(runq.woken() / gomaxprocs + 1, room);
-            for (; n > 0; n--) {
-                G gp = runq.popWoken();
-                if (gp == null) break;
-                runqput(pp, gp, false);
-            }
+            runq.takeWoken(Math.min(runq.woken() / gomaxprocs + 1, room), gp -> runqput(pp, gp, false));
         } finally {
             lock.unlock();
         }

@@ -1,5 +1,8 @@
 package dev.jgort.core;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -28,6 +31,33 @@ class GlobalRunQueueTest {
      * Gs readied from outside the scheduler wait in their own FIFO: counted by woken() as well as by
      * size(), taken in order by popWoken(), and by pop() only after Go's own queue.
      */
+    /** takeWoken hands over at most max woken Gs in order, leaves Go's own queue alone, and recounts. */
+    @Test
+    void takeWokenMovesABatchInOrderAndRecountsOnce() {
+        G[] gs = new G[5];
+        for (int i = 0; i < gs.length; i++) gs[i] = new G(null, i + 1, 0, "g" + i, () -> { });
+        SchedLock lock = new SchedLock();
+        GlobalRunQueue q = new GlobalRunQueue(lock);
+        lock.lock();
+        try {
+            q.put(gs[0]);
+            for (int i = 1; i < gs.length; i++) q.putWoken(gs[i]);
+            List<G> taken = new ArrayList<>();
+            assertEquals(3, q.takeWoken(3, taken::add));
+            assertEquals(List.of(gs[1], gs[2], gs[3]), taken);
+            assertEquals(1, q.woken());
+            assertEquals(2, q.size());
+            assertEquals(1, q.takeWoken(10, taken::add), "only what is there");
+            assertSame(gs[4], taken.get(3));
+            assertEquals(0, q.takeWoken(10, taken::add));
+            assertEquals(0, q.woken());
+            assertEquals(1, q.size());
+            assertSame(gs[0], q.pop(), "Go's own queue is untouched");
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Test
     void wokenGsAreAFifoOfTheirOwnThatPopTakesLast() {
         G[] gs = new G[4];
