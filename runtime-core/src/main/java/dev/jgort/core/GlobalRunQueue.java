@@ -94,7 +94,7 @@ final class GlobalRunQueue {
 
     /**
      * Publishes {@link #size} after a change of either FIFO. {@link #wokenSize} is written apart, by
-     * the two methods that change {@code woken} only: every P reads it once a round, and a store, even
+     * the methods that change {@code woken} only: every P reads it once a round, and a store, even
      * of the same value, would take its cache line from all of them.
      */
     private void recount() {

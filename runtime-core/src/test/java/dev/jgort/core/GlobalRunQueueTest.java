@@ -27,10 +27,6 @@ class GlobalRunQueueTest {
         lock.unlock();
     }
 
-    /**
-     * Gs readied from outside the scheduler wait in their own FIFO: counted by woken() as well as by
-     * size(), taken in order by popWoken(), and by pop() only after Go's own queue.
-     */
     /** takeWoken hands over at most max woken Gs in order, leaves Go's own queue alone, and recounts. */
     @Test
     void takeWokenMovesABatchInOrderAndRecountsOnce() {
@@ -58,6 +54,10 @@ class GlobalRunQueueTest {
         }
     }
 
+    /**
+     * Gs readied from outside the scheduler wait in their own FIFO: counted by woken() as well as by
+     * size(), taken in order by popWoken(), and by pop() only after Go's own queue.
+     */
     @Test
     void wokenGsAreAFifoOfTheirOwnThatPopTakesLast() {
         G[] gs = new G[4];
