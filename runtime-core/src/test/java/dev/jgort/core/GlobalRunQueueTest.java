@@ -9,10 +9,16 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class GlobalRunQueueTest {
 
+    /** {@code n} Gs of no scheduler, goids 1 to n. */
+    private static G[] gs(int n) {
+        G[] gs = new G[n];
+        for (int i = 0; i < n; i++) gs[i] = new G(null, i + 1, 0, "g" + i, () -> { });
+        return gs;
+    }
+
     @Test
     void fifoWithHeadInsertAndBatches() {
-        G[] gs = new G[5];
-        for (int i = 0; i < gs.length; i++) gs[i] = new G(null, i + 1, 0, "g" + i, () -> { });
+        G[] gs = gs(5);
         SchedLock lock = new SchedLock();
         GlobalRunQueue q = new GlobalRunQueue(lock);
         lock.lock();
@@ -30,8 +36,7 @@ class GlobalRunQueueTest {
     /** takeWoken hands over at most max woken Gs in order, leaves Go's own queue alone, and recounts. */
     @Test
     void takeWokenMovesABatchInOrderAndRecountsOnce() {
-        G[] gs = new G[5];
-        for (int i = 0; i < gs.length; i++) gs[i] = new G(null, i + 1, 0, "g" + i, () -> { });
+        G[] gs = gs(5);
         SchedLock lock = new SchedLock();
         GlobalRunQueue q = new GlobalRunQueue(lock);
         lock.lock();
@@ -60,8 +65,7 @@ class GlobalRunQueueTest {
      */
     @Test
     void wokenGsAreAFifoOfTheirOwnThatPopTakesLast() {
-        G[] gs = new G[4];
-        for (int i = 0; i < gs.length; i++) gs[i] = new G(null, i + 1, 0, "g" + i, () -> { });
+        G[] gs = gs(4);
         SchedLock lock = new SchedLock();
         GlobalRunQueue q = new GlobalRunQueue(lock);
         lock.lock();
