@@ -77,7 +77,11 @@ final class GlobalRunQueue {
      * Takes up to {@code max} of {@code woken}'s Gs, head first, handing each to {@code to}, and
      * publishes both counts once for the batch: two volatile stores per G taken, on a line that every
      * P reads once a round and the readying threads write, were a tenth of the Ms' samples in a burst
-     * of 5,000 wake-ups (bench/README, "Timer bursts"). Must hold the lock.
+     * of 5,000 wake-ups (bench/README, "Timer bursts"). Must hold the lock, and {@code to} runs with it
+     * held, so it must not take it ({@link SchedLock} is not re-entrant): {@code injectWoken}'s
+     * {@code runqput} never overflows to the global queue, because it takes no more than its ring has
+     * room for. Between the first take and the publication, {@link #size} and {@link #woken} overstate
+     * what is queued; a glance may see that, an exact reader holds the lock and cannot.
      *
      * @return the number of Gs taken
      */
