@@ -113,6 +113,24 @@ final class M {
         PLOCK.setRelease(this, 0);
     }
 
+    /**
+     * Set while this M runs due timers in its scheduling loop (it holds its pLock then), so that
+     * {@code ready} puts the Gs they ready on this M's P without taking the pLock it already holds.
+     */
+    boolean firingTimers;
+
+    /** The M of each M thread: set by {@code mstart} on the thread itself, removed as it exits. */
+    private static final ThreadLocal<M> CURRENT = new ThreadLocal<>();
+
+    /** The M whose thread calls this (platform threads only: a goroutine's virtual thread has none), or null. */
+    static M current() {
+        return CURRENT.get();
+    }
+
+    static void setCurrent(M mp) {
+        if (mp == null) CURRENT.remove(); else CURRENT.set(mp);
+    }
+
     /** Links in the idle-M list and the free-M list; guarded by {@code sched.lock}. */
     M schedlink;
     M freelink;

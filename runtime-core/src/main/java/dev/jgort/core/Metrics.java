@@ -36,6 +36,7 @@ final class Metrics {
         m.put("/jgort/sched/retakes-syscall:events", st.syscallRetakes());
         m.put("/jgort/sched/retakes-native:events", st.nativeCallRetakes());
         m.put("/jgort/sched/stolen-procs:events", st.stolenProcs());
+        m.put("/jgort/sched/timers-fired:events", s.timersFired.sum());
         m.put("/jgort/trace/events:events", s.tracer.events.sum());
         m.put("/jgort/trace/catch-ups:events", s.tracer.catchUps.sum());
         return Collections.unmodifiableSortedMap(m);

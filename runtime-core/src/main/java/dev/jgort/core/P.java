@@ -21,6 +21,8 @@ final class P {
     final LocalRunQueue runq = new LocalRunQueue();
     /** This P's part of Go's {@code allgs}; its owner is the owner of the P. */
     final AllGs allgs = new AllGs();
+    /** Go's {@code p.timers}: timeouts of the goroutines that parked while running here. */
+    final Timers timers = new Timers();
 
     /** Go's {@code p.status}: set by the owner; taken out of {@code _Prunning} only by CAS ({@link #casStatus}). */
     volatile int status = IDLE;

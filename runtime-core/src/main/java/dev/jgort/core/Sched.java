@@ -16,12 +16,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+
+import static java.util.concurrent.TimeUnit.NANOSECONDS;
 
 /**
  * The scheduler: Go's {@code schedt} and the functions of {@code proc.go} that move Gs, Ms and Ps:
@@ -153,6 +156,30 @@ final class Sched implements LocalRunQueue.Overflow {
     volatile boolean interruptAll;
     /** The first fatal scheduler error (thread creation failure, broken invariant); set once by CAS. */
     volatile RuntimeException fatal;
+
+    // ---- timers: Go's per-P timers (time.go) and findrunnable's sleep until the next one ------------
+    /**
+     * Where this runtime's timers go back to when it stops (the JDK's unparker executor); null if it
+     * keeps none: {@code -Djgort.timers=jdk}, or {@link TimerRouter} could not be installed. Then every
+     * goroutine timeout fires on the JDK's unparker thread, as before jgort had timers.
+     */
+    final ScheduledExecutorService jdkTimers;
+    /**
+     * Go's {@code sched.lastpoll == 0} ("an M is in netpoll"): the one idle M that sleeps only until the
+     * earliest timer of all Ps, not indefinitely ({@link #stopm}); null if none does. Unlike Go's
+     * netpoller it stays on the idle list, so that startm can still hand it a P (under a thread limit
+     * it may be the only M left). Written under the lock, read racily by {@link #wakeTimerSleeper}.
+     */
+    private volatile M timerSleeper;
+    /**
+     * Go's {@code sched.pollUntil}: when the timer sleeper wakes; 0 when there is none. Written under
+     * the lock (before {@link #timerSleeper} when set, after it when cleared, so that a racy reader
+     * that sees a sleeper sees its time), or by the sleeper itself when it finds an earlier timer.
+     */
+    private volatile long pollUntil;
+    /** Timers fired on this runtime's Ps (for tests and metrics). */
+    final LongAdder timersFired = new LongAdder();
+
     private static final VarHandle FATAL, THREAD_LIMIT_REPORTED;
     static {
         try {
@@ -182,6 +209,7 @@ final class Sched implements LocalRunQueue.Overflow {
         this.sysmon = new Sysmon(this);
         this.world = new World(this);
         this.callbacks = new CgoCallbacks(this);
+        this.jdkTimers = ownTimers() ? TimerRouter.install() : null;
         lock.lock();
         try {
             P[] ps = allp;
@@ -192,6 +220,17 @@ final class Sched implements LocalRunQueue.Overflow {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** {@code -Djgort.timers}: {@code p} (the default: timers on the Ps) or {@code jdk} (the JDK's unparker threads). */
+    private static boolean ownTimers() {
+        String v = System.getProperty("jgort.timers", "p");
+        return switch (v) {
+            case "p" -> true;
+            case "jdk" -> false;
+            default -> throw new IllegalArgumentException("-Djgort.timers=" + v + ": use p (goroutine timeouts"
+                    + " fire on the Ps, the default) or jdk (on the JDK's unparker threads)");
+        };
     }
 
     // =================================================================================================
@@ -280,9 +319,11 @@ final class Sched implements LocalRunQueue.Overflow {
     void ready(G gp) {
         try {
             M mp = currentM();
-            boolean held = mp != null && tryLockPBriefly(mp);
+            // A timer's task, run by this M in its scheduling loop (checkTimers), holds our pLock already.
+            boolean firing = mp != null && mp.firingTimers;
+            boolean held = !firing && mp != null && tryLockPBriefly(mp);
             try {
-                readyPut(gp, mp, held ? mp.p : null);
+                readyPut(gp, mp, firing || held ? mp.p : null);
             } finally {
                 if (held) mp.unlockP();
             }
@@ -463,6 +504,7 @@ final class Sched implements LocalRunQueue.Overflow {
         Thread t = Thread.currentThread();
         mp.thread = t;
         if (t instanceof JavaThreadBackend.CarrierThread ct) ct.m = mp; else foreignCarriers.put(t, mp);
+        M.setCurrent(mp);
         try {
             mp.carrier = watch.register(); // before any G runs here: sysmon may look from then on
             acquirep(mp, mp.nextp);
@@ -477,6 +519,7 @@ final class Sched implements LocalRunQueue.Overflow {
             mp.carrier = 0;
             watch.deregister(h);
             if (!(t instanceof JavaThreadBackend.CarrierThread)) foreignCarriers.remove(t);
+            M.setCurrent(null);
             mexit(mp);
         }
     }
@@ -507,6 +550,8 @@ final class Sched implements LocalRunQueue.Overflow {
             // Gs readied from outside (timers, pollers, platform threads) join our queue every round,
             // as Go's timers fire from schedule (GlobalRunQueue says why).
             if (runq.woken() != 0) injectWoken(pp);
+            // Go's checkTimers at the top of findRunnable: our due timers ready their Gs into our queue.
+            if (pp.timers.any()) checkTimers(mp, pp.timers);
             G gp = null;
             boolean inheritTime = false;
             // Fairness: now and then check the global queue first, so two goroutines that keep
@@ -716,6 +761,170 @@ final class Sched implements LocalRunQueue.Overflow {
         return null;
     }
 
+    // =================================================================================================
+    // Timers: Go's per-P timers (time.go): addtimer, checkTimers, wakeNetPoller, and findrunnable's
+    // sleep until the next timer
+    // =================================================================================================
+
+    /** Longest timeout kept exact (73 years): longer ones are clamped so that due times never wrap. */
+    private static final long MAX_TIMER_DELAY = Long.MAX_VALUE >> 2;
+
+    /**
+     * Go's {@code addtimer}, for {@link TimerRouter}: a goroutine that ran on {@code mp} (the calling
+     * thread) parked with a timeout; its timer goes to {@code mp}'s P, and an M is made sure to wake for
+     * it if it is the P's first ({@link #wakeTimerSleeper}).
+     *
+     * @return the timer, or null when this runtime keeps no timers now (it stops, or {@code mp} has no
+     *         P: sysmon took it meanwhile): the caller then uses the JDK's executor
+     */
+    RuntimeTimer addtimer(M mp, Runnable task, long delayNanos) {
+        if (jdkTimers == null || stopped) return null;
+        P pp = mp.p; // racy: if a taker just took it, the heap is still a live P's (or dead: null below)
+        if (pp == null) return null;
+        RuntimeTimer t = new RuntimeTimer(task, System.nanoTime() + Math.clamp(delayNanos, 0, MAX_TIMER_DELAY));
+        int added = pp.timers.add(t);
+        if (added == Timers.DEAD) return null;
+        if (added == Timers.EARLIEST) wakeTimerSleeper(t.when);
+        return t;
+    }
+
+    /**
+     * Go's {@code checkTimers}: runs the due timers of {@code timers} on this M, which holds its P (and
+     * its pLock: {@link #ready} sees {@link M#firingTimers} and puts each G on our P).
+     *
+     * @return whether any ran
+     */
+    private boolean checkTimers(M mp, Timers timers) {
+        long now = System.nanoTime();
+        if (timers.when0() - now > 0) return false;
+        mp.firingTimers = true;
+        int ran;
+        try {
+            ran = timers.runDue(now);
+        } finally {
+            mp.firingTimers = false;
+        }
+        if (ran > 0) timersFired.add(ran);
+        return ran > 0;
+    }
+
+    /**
+     * Go's {@code wakeNetPoller}: a timer due at {@code when} became a P's first. If the timer sleeper
+     * sleeps until later, hand it an idle P now (it finds nothing due yet and sleeps again, until this
+     * one); if there is no sleeper, start an M ({@code wakep}: it finds nothing yet and becomes one).
+     */
+    void wakeTimerSleeper(long when) {
+        // Dekker with stopm: our heap store above, then its fields here; the sleeper stores them, then
+        // reads the heaps again. One of us sees the other.
+        VarHandle.fullFence();
+        if (timerSleeper == null) {
+            wakep();
+            return;
+        }
+        long until = pollUntil;
+        if (until != 0 && when - until >= 0) return; // it wakes in time for ours
+        M s;
+        P pp = null;
+        lock.lock();
+        try {
+            s = timerSleeper;
+            // No idle P: every P runs, and its M fires its own timers (ours too) every round.
+            if (s != null && npidle > 0 && mremove(s)) {
+                clearTimerSleeper();
+                pp = pidleget();
+                s.nextp = pp;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (pp != null) {
+            sysmon.wake(); // as startm: a P leaves the idle list
+            s.park.wakeup();
+        } else if (s == null) {
+            wakep(); // it left meanwhile (woken, or gone: it saw no timers), so nobody sleeps for ours
+        }
+    }
+
+    /**
+     * Under the lock, as {@code mp} joins the idle list: if no other M sleeps for the timers and a P
+     * has a live one, {@code mp} becomes the timer sleeper. The heaps' cancelled tops are dropped
+     * first, so that an M never stays for a timeout that was cancelled. @return whether it did
+     */
+    private boolean takeTimerSleeper(M mp) {
+        lock.assertHeld();
+        if (timerSleeper != null) return false;
+        for (P p : allp) p.timers.clean();
+        long until = earliestTimer(0, false);
+        if (until == 0) return false;
+        pollUntil = until;
+        timerSleeper = mp;
+        return true;
+    }
+
+    /** Under the lock: there is no timer sleeper any more. */
+    private void clearTimerSleeper() {
+        lock.assertHeld();
+        timerSleeper = null;
+        pollUntil = 0;
+    }
+
+    /**
+     * Dekker with {@link #wakeTimerSleeper}, after the lock that made {@code mp} the timer sleeper: its
+     * pollUntil is stored, now the heaps are read again. A timer added before that store is seen here;
+     * one added after sees our pollUntil and wakes us if it is earlier.
+     */
+    private void recheckTimers(M mp) {
+        long until = pollUntil;
+        if (until == 0) return; // not the sleeper any more
+        long again = earliestTimer(until, true);
+        if (again != until && timerSleeper == mp) pollUntil = again;
+    }
+
+    /** The P whose timer is due first (a glance), or null if no P has one. */
+    private P firstTimerP() {
+        P first = null;
+        for (P p : allp) {
+            if (p.timers.any() && (first == null || p.timers.when0() - first.timers.when0() < 0)) first = p;
+        }
+        return first;
+    }
+
+    /**
+     * The earliest due time of any P's timers ({@code timeSleepUntil}), from lock-free glances; with
+     * {@code have}, no later than {@code bound}. @return it, or 0 if there is none (Go's 0 too)
+     */
+    private long earliestTimer(long bound, boolean have) {
+        long min = bound;
+        for (P p : allp) {
+            Timers t = p.timers;
+            if (t.any()) {
+                long w = t.when0();
+                if (!have || w - min < 0) min = w;
+                have = true;
+            }
+        }
+        return have ? min : 0;
+    }
+
+    /** For sysmon: whether an idle P holds a timer due more than {@code lateNanos} ago. */
+    boolean idleTimerOverdue(long now, long lateNanos) {
+        for (P p : allp) {
+            if (p.status == P.IDLE && p.timers.any() && now - p.timers.when0() > lateNanos) return true;
+        }
+        return false;
+    }
+
+    /**
+     * When the runtime stops: every timer left goes to the JDK's executor, to fire there (a goroutine
+     * that outlives its runtime's Ms is woken as before jgort had timers). Idempotent.
+     */
+    private void drainTimers() {
+        if (jdkTimers == null) return;
+        for (P p : allp) {
+            for (RuntimeTimer t : p.timers.drain()) jdkTimers.schedule(t, t.getDelay(NANOSECONDS), NANOSECONDS);
+        }
+    }
+
     /** Four passes over all Ps in a random order; runnext is taken only in the last. */
     private G stealWork(M mp, P pp) {
         P[] ps = allp;
@@ -727,6 +936,15 @@ final class Sched implements LocalRunQueue.Overflow {
                 if (gcwaiting) return null;
                 P p2 = ps[e.position()];
                 if (p2 == pp) continue;
+                if (stealRunNext && p2.timers.any()) {
+                    // Go's stealWork runs the other P's due timers in its last pass (that P may be idle,
+                    // or busy in one long turn); their Gs come to our queue.
+                    if (checkTimers(mp, p2.timers)) {
+                        G gp = pp.runq.getRunnext();
+                        if (gp == null) gp = pp.runq.getHead();
+                        if (gp != null) return gp;
+                    }
+                }
                 int before = pp.runq.size();
                 G gp = pp.runq.steal(p2.runq, stealRunNext, p2.status == P.RUNNING);
                 if (gp != null) {
@@ -811,6 +1029,20 @@ final class Sched implements LocalRunQueue.Overflow {
         return pp;
     }
 
+    /** Takes {@code pp} off the idle list if it is there. Must hold the lock. */
+    private boolean pidleremove(P pp) {
+        lock.assertHeld();
+        for (P prev = null, p = pidle; p != null; prev = p, p = p.link) {
+            if (p == pp) {
+                if (prev == null) pidle = p.link; else prev.link = p.link;
+                p.link = null;
+                npidle = npidle - 1;
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Go's {@code mput}. Must hold the lock. */
     private void mput(M mp) {
         lock.assertHeld();
@@ -823,10 +1055,19 @@ final class Sched implements LocalRunQueue.Overflow {
     M mget() {
         lock.assertHeld();
         M mp = midle;
+        if (mp != null && mp == timerSleeper && mp.schedlink != null) {
+            // Not in Go (its sleeper is not on the list): keep the timer sleeper for the timers.
+            mp = mp.schedlink;
+            midle.schedlink = mp.schedlink;
+            mp.schedlink = null;
+            nmidle--;
+            return mp;
+        }
         if (mp != null) {
             midle = mp.schedlink;
             mp.schedlink = null;
             nmidle--;
+            if (mp == timerSleeper) clearTimerSleeper(); // the only idle M: it runs, and sleeps for them later
         }
         return mp;
     }
@@ -854,23 +1095,64 @@ final class Sched implements LocalRunQueue.Overflow {
     boolean stopm(M mp) {
         if (mp.p != null) throw new IllegalStateException("stopm holding p");
         if (mp.spinning) throw new IllegalStateException("stopm spinning");
+        boolean sleeper;
         lock.lock();
         try {
             if (stopped) return false;
             mput(mp);
+            sleeper = takeTimerSleeper(mp);
         } finally {
             lock.unlock();
         }
+        if (sleeper) recheckTimers(mp);
         mp.blocked = true;
-        boolean woken = mp.park.sleep(idleTimeoutNanos);
-        if (!woken) {
+        while (true) {
+            // The timer sleeper (Go's M in netpoll(delay)) wakes for the first timer; any idle M wakes
+            // after the idle timeout, to exit unless it sleeps for a live timer.
+            long nanos = idleTimeoutNanos;
+            long until = pollUntil;
+            if (sleeper && until != 0) nanos = Math.min(nanos, Math.max(0, until - System.nanoTime()));
+            if (mp.park.sleep(nanos)) break; // startm (or wakeTimerSleeper) chose us
+            P timerP = null;
+            boolean chosen = false;
             lock.lock();
             try {
-                if (mremove(mp)) return false; // nobody chose us: exit
+                if (!mremove(mp)) {
+                    chosen = true; // mget took us: the wake-up is on its way
+                } else if (timerSleeper != mp) {
+                    return false; // idle for the whole timeout, and nobody chose us: exit
+                } else {
+                    clearTimerSleeper();
+                    if (until - System.nanoTime() <= 0) {
+                        // Our timer is due: take its P if it is idle (not in Go: then the timer fires at
+                        // the top of schedule, not in stealWork's last pass), else any idle one.
+                        P want = firstTimerP();
+                        timerP = want != null && pidleremove(want) ? want : pidleget();
+                    }
+                    if (timerP == null) {
+                        // The idle timeout while the timers are further away (stay for them if one is
+                        // live), or due with no P idle: the Ps that run fire their own every round.
+                        mput(mp);
+                        sleeper = takeTimerSleeper(mp);
+                        if (sleeper && pollUntil - System.nanoTime() <= 0) {
+                            clearTimerSleeper();
+                            sleeper = false;
+                        }
+                    }
+                }
             } finally {
                 lock.unlock();
             }
-            mp.park.sleep(); // mget took us: the wake-up is on its way
+            if (chosen) {
+                mp.park.sleep();
+                break;
+            }
+            if (timerP != null) {
+                mp.blocked = false;
+                acquirep(mp, timerP);
+                return true;
+            }
+            if (sleeper) recheckTimers(mp);
         }
         mp.blocked = false;
         mp.park.clear();
@@ -954,6 +1236,7 @@ final class Sched implements LocalRunQueue.Overflow {
         // Go runs a pending safe-point function here under sched.lock; jgort runs it just before, so a
         // function that blocks cannot hold the lock (the P, being handed off, is at a safe point).
         if (pp.runSafePointFn != 0) world.runSafePointFn(pp);
+        boolean idle = false;
         lock.lock();
         try {
             if (gcwaiting) {
@@ -965,12 +1248,16 @@ final class Sched implements LocalRunQueue.Overflow {
             // pollers wake goroutines through ready), so that step never applies.
             if (runq.size() == 0) {
                 pidleput(pp);
-                return;
+                idle = true;
             }
         } finally {
             lock.unlock();
         }
-        startm(pp, false);
+        if (!idle) {
+            startm(pp, false);
+        } else if (pp.timers.any()) {
+            wakeTimerSleeper(pp.timers.when0()); // Go's handoffp: nobarrierWakeTime, wakeNetPoller
+        }
     }
 
     /**
@@ -1566,6 +1853,7 @@ final class Sched implements LocalRunQueue.Overflow {
     void stopIdleMs() {
         stopped = true;
         sysmon.stop();
+        drainTimers();
         lock.lock();
         try {
             for (M mp = mget(); mp != null; mp = mget()) {

@@ -42,6 +42,8 @@ final class Sysmon implements Runnable {
     private static final long MAX_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long SYSCALL_RETAKE_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long DEEP_SLEEP_NS = TimeUnit.SECONDS.toNanos(60);
+    /** How late an idle P's timer may be before sysmon wakes an M for it (see run()). */
+    private static final long TIMER_OVERDUE_NS = TimeUnit.MILLISECONDS.toNanos(10);
     /** A P whose schedtick has not moved for this long, and whose carrier is blocked, is taken. */
     static final long STUCK_NS = TimeUnit.MILLISECONDS.toNanos(1);
     /**
@@ -187,9 +189,13 @@ final class Sysmon implements Runnable {
             boolean watching = wastedWindows < WASTED_WINDOWS
                     && (nativeWindowOpened || (now - nativeSeenAt < NATIVE_RECENT_NS && workWaiting()));
             if (took != 0 || watching) idle = 0; else idle++;
-            // Not in Go: work on the global queue, a P idle, nobody looking. Only after an M could not
-            // be made (maxmcount); a wake-up is then retried here rather than lost.
-            if (sched.runq.size() != 0 && sched.npidle > 0 && sched.nmspinning.get() == 0) sched.wakep();
+            // Not in Go: work on the global queue (or an idle P's timer 10 ms overdue), a P idle, nobody
+            // looking. Only after an M could not be made (maxmcount); a wake-up is then retried here
+            // rather than lost.
+            if ((sched.runq.size() != 0 || sched.idleTimerOverdue(now, TIMER_OVERDUE_NS))
+                    && sched.npidle > 0 && sched.nmspinning.get() == 0) {
+                sched.wakep();
+            }
         }
     }
 

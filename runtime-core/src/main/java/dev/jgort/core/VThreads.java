@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The JDK internals a G needs: a virtual thread with a scheduler of our choosing, its continuation
@@ -163,6 +164,21 @@ final class VThreads {
             return (Thread) CURRENT_CARRIER.invokeExact();
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * The JDK's timer executors for virtual threads with a custom scheduler: the array
+     * {@code VirtualThread.DelayedTaskSchedulers.INSTANCE}, whose entries {@link TimerRouter} replaces.
+     * Null if this JDK has no such array (then the JDK keeps its timers).
+     */
+    static ScheduledExecutorService[] delayedTaskSchedulers() {
+        try {
+            Class<?> c = Class.forName("java.lang.VirtualThread$DelayedTaskSchedulers");
+            return (ScheduledExecutorService[]) MethodHandles.privateLookupIn(c, MethodHandles.lookup())
+                    .findStaticGetter(c, "INSTANCE", ScheduledExecutorService[].class).invoke();
+        } catch (Throwable t) {
+            return null;
         }
     }
 

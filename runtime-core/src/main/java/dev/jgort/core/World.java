@@ -269,6 +269,7 @@ final class World {
             int n = pp.runq.drainTo(buf); // runnext first, then the ring in order
             for (int k = n - 1; k >= 0; k--) sched.runq.putHead(buf[k]);
             sched.retireP(pp); // before allp changes: a walker of the new allp finds its Gs
+            pp.timers.moveTo(ps[0].timers); // Go's moveTimers (ps[0] survives)
             pp.status = P.DEAD;
         }
         M mp = ownM;

@@ -25,7 +25,21 @@
  * ended and woke its joiner) goes into that P's {@code runnext}: it runs next, inheriting the time
  * slice, which is what makes spawn-and-join and ping-pong cheap. A G that yields goes to its P's tail;
  * after {@code Go.gosched()} to the global queue. A G readied from elsewhere (a platform thread, the
- * JDK's timer threads) goes to the global queue. A full local queue moves half of itself there.
+ * JDK's pollers) goes to the global queue's woken FIFO, which every P reads once a round. A full
+ * local queue moves half of itself there.
+ *
+ * <h2>Timers</h2>
+ * A goroutine that parks with a timeout ({@code Thread.sleep}, {@code parkNanos}, a timed wait) gets
+ * its timer on the P it ran on, as Go's timers live on Ps ({@link dev.jgort.core.Timers}): the JDK
+ * asks for it from the carrier right after the unmount, and {@link dev.jgort.core.TimerRouter} (put in
+ * place of the JDK's unparker executors) brings that request to {@code Sched.addtimer}. The P's M fires
+ * due timers at the top of every scheduling round ({@code checkTimers}), so a woken G lands in that
+ * P's {@code runnext} with no thread hop; an M looking for work fires other Ps' due timers in
+ * {@code stealWork}'s last pass; one idle M, the timer sleeper, sleeps only until the earliest timer
+ * (Go's M blocked in {@code netpoll(delay)}), and {@code wakeNetPoller}'s rule wakes it for an earlier
+ * one. Why not the JDK's way: there a timeout fires on the unparker thread, which readies the G from
+ * outside, and an idle M must be woken for it: two hops, and beside busy Ps a wait for the woken
+ * FIFO's turn (bench/README, "Wake-up latency").
  *
  * <h2>Worker thread parking/unparking</h2>
  * We need to balance between keeping enough running worker threads to use the available hardware
@@ -112,6 +126,10 @@
  *   <tr><td>{@code m}, {@code p}</td><td>{@code M}, {@code P}</td></tr>
  *   <tr><td>{@code allgs}, {@code forEachG}</td><td>{@code AllGs}</td></tr>
  *   <tr><td>{@code randomOrder}, {@code stealOrder}</td><td>{@code RandomOrder}</td></tr>
+ *   <tr><td>{@code timer}, {@code p.timers}, {@code addtimer}, {@code checkTimers}, {@code runtimer},
+ *       {@code moveTimers}, {@code clearDeletedTimers} (time.go)</td><td>{@code Timers},
+ *       {@code RuntimeTimer}; {@code wakeNetPoller} and the sleep until the next timer:
+ *       {@code Sched}; the JDK's side: {@code TimerRouter}</td></tr>
  *   <tr><td>{@code note} (lock_futex.go)</td><td>{@code Note}</td></tr>
  *   <tr><td>{@code sched.lock}, {@code lock2}, {@code assertLockHeld}</td><td>{@code SchedLock}</td></tr>
  *   <tr><td>{@code checkdead}</td><td>{@code Deadlock}</td></tr>
