@@ -57,6 +57,7 @@ public final class HttpBench {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Process p = new ProcessBuilder(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "-Xms1g", "-Xmx1g", "-Djdk.virtualThreadScheduler.parallelism=2", "-Djdk.virtualThreadScheduler.maxPoolSize=256",
+                "-Djgort.timers=" + System.getProperty("jgort.timers", "p"), // -Djgort.timers=jdk here compares with the JDK's timers
                 "-cp", System.getProperty("java.class.path"), HttpBenchServer.class.getName(), server, scheduler, handler)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
