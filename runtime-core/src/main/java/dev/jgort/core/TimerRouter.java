@@ -33,6 +33,7 @@ final class TimerRouter extends AbstractExecutorService implements ScheduledExec
 
     /** The JDK's first unparker executor, once installed; where a stopping runtime sends its timers. */
     private static ScheduledExecutorService fallback; // guarded by the class monitor
+    private static boolean warned;                    // guarded by the class monitor
 
     private TimerRouter(ScheduledExecutorService jdk) {
         this.jdk = jdk;
@@ -45,7 +46,15 @@ final class TimerRouter extends AbstractExecutorService implements ScheduledExec
     static synchronized ScheduledExecutorService install() {
         if (fallback != null) return fallback;
         ScheduledExecutorService[] services = VThreads.delayedTaskSchedulers();
-        if (services == null || services.length == 0) return null;
+        if (services == null || services.length == 0) {
+            if (!warned) {
+                warned = true;
+                System.getLogger("dev.jgort").log(System.Logger.Level.WARNING, "jgort: this JDK keeps virtual"
+                        + " threads' timeouts where jgort cannot reach them (no VirtualThread.DelayedTaskSchedulers"
+                        + " .INSTANCE): goroutine timeouts fire on the JDK's unparker thread, as with -Djgort.timers=jdk");
+            }
+            return null;
+        }
         for (int i = 0; i < services.length; i++) {
             if (!(services[i] instanceof TimerRouter)) services[i] = new TimerRouter(services[i]);
         }

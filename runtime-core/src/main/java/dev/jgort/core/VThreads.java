@@ -8,8 +8,9 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The JDK internals a G needs: a virtual thread with a scheduler of our choosing, its continuation
- * (running it mounts the G on the calling M), the carrier of the calling code, and whether a thread is
- * running its own code or in the middle of parking or yielding.
+ * (running it mounts the G on the calling M), the carrier of the calling code, whether a thread is
+ * running its own code or in the middle of parking or yielding, and the JDK's timer executors for
+ * virtual threads' timeouts ({@link TimerRouter} takes their place).
  *
  * <p>All of it lives in {@code java.lang}, reached through {@link MethodHandles#privateLookupIn}, which
  * needs {@code java.lang} opened to this code: {@code --add-opens java.base/java.lang=ALL-UNNAMED} on

@@ -156,7 +156,7 @@ class GoroutineTimeoutsTest {
                     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2);
                     while (System.nanoTime() - end < 0) Thread.onSpinWait(); // so that idle Ps steal some
                     try {
-                        Thread.sleep(1500);
+                        Thread.sleep(3000);
                     } catch (InterruptedException e) {
                         throw new AssertionError(e);
                     }
@@ -164,15 +164,15 @@ class GoroutineTimeoutsTest {
             }
             try {
                 long deadline = System.nanoTime() + BOUND.toNanos();
-                while (timersOnPs(s) < 64) {
+                while (!sleepers.stream().allMatch(t -> t.getState() == Thread.State.TIMED_WAITING)) {
                     assertTrue(System.nanoTime() - deadline < 0, "the sleepers did not all park");
                     Thread.onSpinWait();
                 }
-                int onDying = 0;
-                for (int i = 1; i < 4; i++) onDying += s.allp[i].timers.size();
-                assumeTrue(onDying > 0, "every timer landed on P0: nothing to move in this run");
+                // (A sleeper whose P sysmon took while it spun has its timer on the JDK's executor.)
+                int onPs = timersOnPs(s), onDying = onPs - s.allp[0].timers.size();
+                assumeTrue(onDying > 0, "no timer landed on a P that dies: nothing to move in this run");
                 rt.setMaxProcs(1);
-                assertEquals(64, s.allp[0].timers.size(), "timers were lost when their Ps died");
+                assertEquals(onPs, s.allp[0].timers.size(), "timers were lost when their Ps died");
                 for (Thread t : sleepers) assertTrue(t.join(BOUND), "a sleeper whose P died never woke: " + t);
             } finally {
                 for (Thread t : sleepers) t.interrupt(); // a lost timer must not keep close() waiting
