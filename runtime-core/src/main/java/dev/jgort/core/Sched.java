@@ -846,16 +846,21 @@ final class Sched implements LocalRunQueue.Overflow {
     }
 
     /**
-     * Under the lock, as {@code mp} joins the idle list: if no other M sleeps for the timers and a P
-     * has a live one, {@code mp} becomes the timer sleeper. The heaps' cancelled tops are dropped
-     * first, so that an M never stays for a timeout that was cancelled. @return whether it did
+     * Under the lock, as {@code mp} joins the idle list: if a P has a live timer and no other M sleeps
+     * until it, {@code mp} becomes the timer sleeper. That includes a sleeper that sleeps past it (Go's
+     * findrunnable then calls {@code netpollBreak}): the P just given up may hold an earlier timer than
+     * the one the sleeper waits for. That M goes on sleeping as a plain idle M. The heaps' cancelled
+     * tops are dropped first, so that an M never stays for a timeout that was cancelled.
+     *
+     * @return whether {@code mp} is the timer sleeper now
      */
     private boolean takeTimerSleeper(M mp) {
         lock.assertHeld();
-        if (timerSleeper != null) return false;
         for (P p : allp) p.timers.clean();
         long until = earliestTimer(0, false);
         if (until == 0) return false;
+        M s = timerSleeper;
+        if (s != null && s != mp && pollUntil - until <= 0) return false; // it wakes in time
         pollUntil = until;
         timerSleeper = mp;
         return true;
@@ -1106,12 +1111,14 @@ final class Sched implements LocalRunQueue.Overflow {
         }
         if (sleeper) recheckTimers(mp);
         mp.blocked = true;
+        long idleSince = System.nanoTime();
         while (true) {
             // The timer sleeper (Go's M in netpoll(delay)) wakes for the first timer; any idle M wakes
             // after the idle timeout, to exit unless it sleeps for a live timer.
-            long nanos = idleTimeoutNanos;
+            long now = System.nanoTime();
+            long nanos = Math.max(0, idleSince + idleTimeoutNanos - now);
             long until = pollUntil;
-            if (sleeper && until != 0) nanos = Math.min(nanos, Math.max(0, until - System.nanoTime()));
+            if (sleeper && until != 0) nanos = Math.min(nanos, Math.max(0, until - now));
             if (mp.park.sleep(nanos)) break; // startm (or wakeTimerSleeper) chose us
             P timerP = null;
             boolean chosen = false;
@@ -1120,7 +1127,11 @@ final class Sched implements LocalRunQueue.Overflow {
                 if (!mremove(mp)) {
                     chosen = true; // mget took us: the wake-up is on its way
                 } else if (timerSleeper != mp) {
-                    return false; // idle for the whole timeout, and nobody chose us: exit
+                    // Idle for the whole timeout, and nobody chose us: exit. Or another M took the
+                    // sleeper's role from us (it had an earlier timer): sleep on as a plain idle M.
+                    if (System.nanoTime() - idleSince >= idleTimeoutNanos) return false;
+                    mput(mp);
+                    sleeper = takeTimerSleeper(mp);
                 } else {
                     clearTimerSleeper();
                     if (until - System.nanoTime() <= 0) {
@@ -1132,6 +1143,8 @@ final class Sched implements LocalRunQueue.Overflow {
                     if (timerP == null) {
                         // The idle timeout while the timers are further away (stay for them if one is
                         // live), or due with no P idle: the Ps that run fire their own every round.
+                        // Either way a new idle period begins.
+                        idleSince = System.nanoTime();
                         mput(mp);
                         sleeper = takeTimerSleeper(mp);
                         if (sleeper && pollUntil - System.nanoTime() <= 0) {
