@@ -857,8 +857,9 @@ final class Sched implements LocalRunQueue.Overflow {
     private boolean takeTimerSleeper(M mp) {
         lock.assertHeld();
         for (P p : allp) p.timers.clean();
-        long until = earliestTimer(0, false);
-        if (until == 0) return false;
+        P first = firstTimerP();
+        if (first == null) return false;
+        long until = first.timers.when0();
         M s = timerSleeper;
         if (s != null && s != mp && pollUntil - until <= 0) return false; // it wakes in time
         pollUntil = until;
@@ -881,34 +882,17 @@ final class Sched implements LocalRunQueue.Overflow {
     private void recheckTimers(M mp) {
         long until = pollUntil;
         if (until == 0) return; // not the sleeper any more
-        long again = earliestTimer(until, true);
-        if (again != until && timerSleeper == mp) pollUntil = again;
+        P first = firstTimerP();
+        if (first != null && first.timers.when0() - until < 0 && timerSleeper == mp) pollUntil = first.timers.when0();
     }
 
-    /** The P whose timer is due first (a glance), or null if no P has one. */
+    /** The P whose timer is due first (Go's {@code timeSleepUntil}, from lock-free glances), or null if no P has one. */
     private P firstTimerP() {
         P first = null;
         for (P p : allp) {
             if (p.timers.any() && (first == null || p.timers.when0() - first.timers.when0() < 0)) first = p;
         }
         return first;
-    }
-
-    /**
-     * The earliest due time of any P's timers ({@code timeSleepUntil}), from lock-free glances; with
-     * {@code have}, no later than {@code bound}. @return it, or 0 if there is none (Go's 0 too)
-     */
-    private long earliestTimer(long bound, boolean have) {
-        long min = bound;
-        for (P p : allp) {
-            Timers t = p.timers;
-            if (t.any()) {
-                long w = t.when0();
-                if (!have || w - min < 0) min = w;
-                have = true;
-            }
-        }
-        return have ? min : 0;
     }
 
     /** For sysmon: whether an idle P holds a timer due more than {@code lateNanos} ago. */
