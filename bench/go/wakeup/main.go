@@ -4,7 +4,8 @@
 // and beside 2 goroutines per P that spin 50 µs on the CPU and then call runtime.Gosched, forever.
 // Go's timers fire on the P that set them (checkTimers in schedule); its network poller is polled by
 // an idle P, or by sysmon every 10 ms when every P is busy. There is no "platform thread" in Go to
-// unpark from: that row is jgort's and the JDK's only.
+// unpark from: that row is jgort's and the JDK's only. "sleepers": 16 goroutines at once each sleep
+// 1 ms and compute ~2 µs in a loop (a server whose handlers sleep), the time past 1 ms of each sleep.
 package main
 
 import (
@@ -27,7 +28,7 @@ func main() {
 		runtime.Version(), *samples, *spinMicros, procs)
 	fmt.Printf("%-8s %-7s %-5s %10s %10s %10s\n", "wake-up", "sched", "load", "p50 µs", "p99 µs", "max µs")
 	spin := time.Duration(*spinMicros) * time.Microsecond
-	for _, probe := range []string{"sleep", "socket"} {
+	for _, probe := range []string{"sleep", "sleepers", "socket"} {
 		for _, hogs := range []int{0, 2 * procs} {
 			load := "idle"
 			if hogs > 0 {
@@ -62,6 +63,8 @@ func measure(probe string, samples, hogs int, spin time.Duration) []time.Duratio
 	run := sleeps
 	if probe == "socket" {
 		run = socketReads
+	} else if probe == "sleepers" {
+		run = sleepers
 	}
 	run(samples / 10)
 	d := run(samples)
@@ -87,6 +90,40 @@ func sleeps(n int) []time.Duration {
 	<-done
 	return d
 }
+
+// sleepers: 16 goroutines take n sleeps of 1 ms between them, each followed by ~2 µs of computing.
+func sleepers(n int) []time.Duration {
+	const g = 16
+	d := make([]time.Duration, n/g*g)
+	var wg sync.WaitGroup
+	for j := 0; j < g; j++ {
+		wg.Add(1)
+		go func(part []time.Duration, seed uint64) {
+			defer wg.Done()
+			x := seed
+			for i := range part {
+				t0 := time.Now()
+				time.Sleep(time.Millisecond)
+				late := time.Since(t0) - time.Millisecond
+				if late < 0 {
+					late = 0
+				}
+				part[i] = late
+				for k := 0; k < 2000; k++ {
+					x ^= x << 13
+					x ^= x >> 7
+					x ^= x << 17
+				}
+			}
+			sink.Add(x)
+		}(d[j*(n/g):(j+1)*(n/g)], uint64(j+1))
+	}
+	wg.Wait()
+	return d
+}
+
+// sink keeps the sleepers' computing from being optimised away.
+var sink atomic.Uint64
 
 // socketReads: a goroutine reads n 8-byte messages, each the writer's clock (ns since start) just
 // before its write; the writer, locked to its own OS thread as jgort's platform thread is its own,

@@ -19,10 +19,13 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Wake-up latency from outside the scheduler (issue 13): how late a goroutine runs after something
  * that is not one of the scheduler's threads readies it, beside goroutines that keep every carrier busy
- * in a CPU loop that yields. Three wake-ups:
+ * in a CPU loop that yields. Four wake-ups:
  * <ul>
  *   <li>{@code sleep}: {@code Thread.sleep(1)}; the delay is the time past 1 ms (the JDK's timer
  *       threads ready the goroutine; on the JDK's scheduler, its ForkJoinPool's own timer);</li>
+ *   <li>{@code sleepers}: 16 goroutines at once each {@code Thread.sleep(1)} and compute ~2 µs, in a
+ *       loop (a server whose handlers sleep, without the network); the time past 1 ms of each
+ *       sleep;</li>
  *   <li>{@code unpark}: a platform thread {@code LockSupport.unpark}s a parked goroutine; the delay is
  *       from just before the unpark until the goroutine runs;</li>
  *   <li>{@code socket}: a platform thread writes 8 bytes (its clock) to a loopback socket that a
@@ -57,7 +60,7 @@ public final class WakeupLatency {
     }
 
     private static void runAll(String sched, ThreadFactory threads, int samples, long spinNanos, String only) throws Exception {
-        for (String probe : new String[] {"sleep", "unpark", "socket"}) {
+        for (String probe : new String[] {"sleep", "sleepers", "unpark", "socket"}) {
             for (int hogs : new int[] {0, 2 * CARRIERS}) {
                 String load = hogs == 0 ? "idle" : "busy";
                 if (!(probe + " " + sched + " " + load).contains(only)) continue;
@@ -104,9 +107,10 @@ public final class WakeupLatency {
     private static void run(String probe, ThreadFactory threads, int n, Histogram out) throws Exception {
         switch (probe) {
             case "sleep" -> sleeps(threads, n, out);
+            case "sleepers" -> sleepers(threads, n, out);
             case "unpark" -> unparks(threads, n, out);
             case "socket" -> socketReads(threads, n, out);
-            default -> throw new IllegalArgumentException("unknown wake-up " + probe + " (sleep, unpark, socket)");
+            default -> throw new IllegalArgumentException("unknown wake-up " + probe + " (sleep, sleepers, unpark, socket)");
         }
     }
 
@@ -125,6 +129,39 @@ public final class WakeupLatency {
         });
         t.start();
         join(t);
+    }
+
+    /** 16 goroutines take {@code n} sleeps of 1 ms between them, each followed by ~2 µs of computing. */
+    private static void sleepers(ThreadFactory threads, int n, Histogram out) throws Exception {
+        int g = 16;
+        List<Thread> all = new ArrayList<>();
+        for (int j = 0; j < g; j++) {
+            long seed = j + 1;
+            Thread t = threads.newThread(() -> {
+                long x = seed;
+                try {
+                    for (int i = 0; i < n / g; i++) {
+                        long t0 = System.nanoTime();
+                        Thread.sleep(1);
+                        long late = Math.max(0, System.nanoTime() - t0 - 1_000_000);
+                        synchronized (out) {
+                            out.recordValue(late);
+                        }
+                        for (int k = 0; k < 2000; k++) {
+                            x ^= x << 13;
+                            x ^= x >>> 7;
+                            x ^= x << 17;
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                if (x == 0) System.out.print(""); // keeps the computing (x is never 0: xorshift)
+            });
+            all.add(t);
+            t.start();
+        }
+        for (Thread t : all) join(t);
     }
 
     /**

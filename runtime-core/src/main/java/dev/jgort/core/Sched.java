@@ -1104,7 +1104,7 @@ final class Sched implements LocalRunQueue.Overflow {
             long until = pollUntil;
             if (sleeper && until != 0) nanos = Math.min(nanos, Math.max(0, until - now));
             if (mp.park.sleep(nanos)) break; // startm (or wakeTimerSleeper) chose us
-            P timerP = null;
+            P timerP = null, dueOn = null;
             boolean chosen = false;
             lock.lock();
             try {
@@ -1120,9 +1120,18 @@ final class Sched implements LocalRunQueue.Overflow {
                     clearTimerSleeper();
                     if (until - System.nanoTime() <= 0) {
                         // Our timer is due: take its P if it is idle (not in Go: then the timer fires at
-                        // the top of schedule, not in stealWork's last pass), else any idle one.
+                        // the top of schedule, not in stealWork's last pass), else any idle one, and
+                        // fire the due timers of the one that runs from there, as stealWork's last pass
+                        // does. Not just back to sleep: its M has not fired them yet (busy, or off the
+                        // CPU), so we would wake at once for them again, and again, spinning on
+                        // the lock and the CPU that M needs (a 2-core probe spun so for 1.5 ms).
                         P want = firstTimerP();
-                        timerP = want != null && pidleremove(want) ? want : pidleget();
+                        if (want != null && pidleremove(want)) {
+                            timerP = want;
+                        } else {
+                            timerP = pidleget();
+                            if (timerP != null) dueOn = want;
+                        }
                     }
                     if (timerP == null) {
                         // The idle timeout while the timers are further away (stay for them if one is
@@ -1147,6 +1156,7 @@ final class Sched implements LocalRunQueue.Overflow {
             if (timerP != null) {
                 mp.blocked = false;
                 acquirep(mp, timerP);
+                if (dueOn != null) checkTimers(mp, dueOn.timers);
                 return true;
             }
             if (sleeper) recheckTimers(mp);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -59,6 +60,37 @@ class GoroutineTimeoutsTest {
             assertTrue(shortest.get() >= TimeUnit.MILLISECONDS.toNanos(1), "a 1 ms sleep lasted " + shortest.get() + " ns");
             long fired = (Long) rt.metrics().get("/jgort/sched/timers-fired:events");
             assertTrue(fired >= 200, "only " + fired + " of 200 sleeps fired on the Ps");
+        }
+    }
+
+    /**
+     * A sleep that comes due while the M of its P runs a goroutine that never yields: it fires anyway,
+     * from the other P (the idle M that wakes for it fires the busy P's due timers, as stealWork's
+     * last pass does), not once that goroutine gives the P up, which here it does only after the
+     * sleeper woke.
+     */
+    @Test
+    void aSleepDueBehindAGoroutineThatNeverYieldsStillWakes() throws Exception {
+        try (GoRuntime rt = GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(2))) {
+            AtomicBoolean woke = new AtomicBoolean();
+            AtomicBoolean hogSawIt = new AtomicBoolean();
+            Thread sleeper = rt.go(() -> {
+                // Goes to this P's runnext, so it runs on this P once the sleeper parks.
+                Thread hog = rt.go(() -> {
+                    long deadline = System.nanoTime() + BOUND.toNanos();
+                    while (!woke.get() && System.nanoTime() - deadline < 0) Thread.onSpinWait();
+                    hogSawIt.set(woke.get());
+                }).thread();
+                try {
+                    Thread.sleep(5);
+                    woke.set(true);
+                    hog.join();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }).thread();
+            assertTrue(sleeper.join(BOUND.multipliedBy(2)), "the sleeper did not finish");
+            assertTrue(hogSawIt.get(), "the sleep fired only after the goroutine holding its P gave the P up");
         }
     }
 
