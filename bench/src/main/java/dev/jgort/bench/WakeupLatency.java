@@ -2,6 +2,7 @@ package dev.jgort.bench;
 
 import dev.jgort.api.GoRuntime;
 import dev.jgort.api.RuntimeConfig;
+import dev.jgort.chan.Timer;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
@@ -19,10 +21,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Wake-up latency from outside the scheduler (issue 13): how late a goroutine runs after something
  * that is not one of the scheduler's threads readies it, beside goroutines that keep every carrier busy
- * in a CPU loop that yields. Four wake-ups:
+ * in a CPU loop that yields. Five wake-ups:
  * <ul>
  *   <li>{@code sleep}: {@code Thread.sleep(1)}; the delay is the time past 1 ms (the JDK's timer
  *       threads ready the goroutine; on the JDK's scheduler, its ForkJoinPool's own timer);</li>
+ *   <li>{@code after}: {@code Timer.after(1 ms).recv()}, jgort's channel timer (on jgort it lives on
+ *       the goroutine's P; elsewhere on jgort's timer threads); the time past 1 ms;</li>
  *   <li>{@code sleepers}: 16 goroutines at once each {@code Thread.sleep(1)} and compute ~2 µs, in a
  *       loop (a server whose handlers sleep, without the network); the time past 1 ms of each
  *       sleep;</li>
@@ -60,7 +64,7 @@ public final class WakeupLatency {
     }
 
     private static void runAll(String sched, ThreadFactory threads, int samples, long spinNanos, String only) throws Exception {
-        for (String probe : new String[] {"sleep", "sleepers", "unpark", "socket"}) {
+        for (String probe : new String[] {"sleep", "after", "sleepers", "unpark", "socket"}) {
             for (int hogs : new int[] {0, 2 * CARRIERS}) {
                 String load = hogs == 0 ? "idle" : "busy";
                 if (!(probe + " " + sched + " " + load).contains(only)) continue;
@@ -97,7 +101,7 @@ public final class WakeupLatency {
             }
         });
         long starvedAfter = -1;
-        if (!driver.join(java.time.Duration.ofSeconds(CELL_LIMIT_SECONDS))) starvedAfter = out.getTotalCount();
+        if (!driver.join(Duration.ofSeconds(CELL_LIMIT_SECONDS))) starvedAfter = out.getTotalCount();
         h.stop();
         driver.join();
         if (failed[0] != null) throw failed[0];
@@ -107,10 +111,11 @@ public final class WakeupLatency {
     private static void run(String probe, ThreadFactory threads, int n, Histogram out) throws Exception {
         switch (probe) {
             case "sleep" -> sleeps(threads, n, out);
+            case "after" -> afters(threads, n, out);
             case "sleepers" -> sleepers(threads, n, out);
             case "unpark" -> unparks(threads, n, out);
             case "socket" -> socketReads(threads, n, out);
-            default -> throw new IllegalArgumentException("unknown wake-up " + probe + " (sleep, sleepers, unpark, socket)");
+            default -> throw new IllegalArgumentException("unknown wake-up " + probe + " (sleep, after, sleepers, unpark, socket)");
         }
     }
 
@@ -121,6 +126,23 @@ public final class WakeupLatency {
                 for (int i = 0; i < n; i++) {
                     long t0 = System.nanoTime();
                     Thread.sleep(1);
+                    out.recordValue(Math.max(0, System.nanoTime() - t0 - 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        t.start();
+        join(t);
+    }
+
+    /** {@code n} × {@code Timer.after(1 ms).recv()} in one goroutine: the time past 1 ms. */
+    private static void afters(ThreadFactory threads, int n, Histogram out) throws Exception {
+        Thread t = threads.newThread(() -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    long t0 = System.nanoTime();
+                    Timer.after(Duration.ofMillis(1)).recv();
                     out.recordValue(Math.max(0, System.nanoTime() - t0 - 1_000_000));
                 }
             } catch (InterruptedException e) {
@@ -269,7 +291,7 @@ public final class WakeupLatency {
     }
 
     private static void join(Thread t) throws InterruptedException {
-        if (!t.join(java.time.Duration.ofSeconds(600))) throw new IllegalStateException(t + " did not end within 600 s");
+        if (!t.join(Duration.ofSeconds(600))) throw new IllegalStateException(t + " did not end within 600 s");
     }
 
     /** Goroutines that spin on the CPU and yield, until stopped. */

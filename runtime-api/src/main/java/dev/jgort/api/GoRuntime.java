@@ -111,8 +111,8 @@ public interface GoRuntime extends AutoCloseable {
      * {@code /jgort/sched/threads-extra:threads}, {@code /jgort/sched/steals:events},
      * {@code /jgort/sched/stolen-goroutines:goroutines}, {@code /jgort/sched/retakes-syscall:events},
      * {@code /jgort/sched/retakes-native:events}, {@code /jgort/sched/stolen-procs:events},
-     * {@code /jgort/sched/timers-fired:events} (goroutine timeouts, such as {@code Thread.sleep}'s,
-     * fired on this runtime's Ps rather than on the JDK's timer thread);
+     * {@code /jgort/sched/timers-fired:events} (goroutine timeouts, such as {@code Thread.sleep}'s, and
+     * channel timers armed in its goroutines, fired on this runtime's Ps rather than on a timer thread);
      * {@code /jgort/trace/events:events} (execution-trace events written, {@link #startTrace}) and
      * {@code /jgort/trace/catch-ups:events} (events a trace needed to catch up with goroutines it
      * first saw mid-way, e.g. a {@code GoCreate} for one that existed before the trace started).

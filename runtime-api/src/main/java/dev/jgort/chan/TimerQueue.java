@@ -1,7 +1,11 @@
 package dev.jgort.chan;
 
+import dev.jgort.spi.CurrentGoroutine;
+import dev.jgort.spi.RuntimeProvider;
+
 import java.lang.ref.Cleaner;
 import java.lang.ref.WeakReference;
+import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -10,12 +14,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The daemon threads {@code jgort-timers-<i>} that fire every {@link Timer} and {@link Ticker}, one per
- * core up to 4, each with its own queue; a timer goes to a random one (Go keeps timers in per-P heaps
- * run by the scheduler; channels here do not depend on a runtime, so their timers cannot either).
- * Created on first use. A timer's send readies its receiver from one of these threads, which on jgort
- * means the global run queue. Several threads, because a burst of timers due together is fired at the
- * rate one thread can ready goroutines (a few µs each: bench/README, "Timer bursts").
+ * Where {@link Timer}s and {@link Ticker}s wait. A {@link Timer} armed in a goroutine of a jgort runtime
+ * goes on that goroutine's P, as Go's timers do ({@link CurrentGoroutine#addTimer}): it fires from the
+ * P's scheduling loop, and its send readies the receiver into that P's run queue. Every other one
+ * (armed outside a goroutine, on a runtime that keeps no timers on its Ps, or a ticker: a P's timers
+ * are one-shot) waits on the daemon threads {@code jgort-timers-<i>}, one per core up to 4, each with
+ * its own queue; a timer goes to a random one. Channels do not need a runtime, so these stay. Created
+ * on first use. A timer's send readies its receiver from one of these threads, which on jgort means
+ * the global run queue. Several threads, because a burst of timers due together is fired at the rate
+ * one thread can ready goroutines (a few µs each: bench/README, "Timer bursts").
  *
  * <p>Go 1.23: a timer or ticker that nothing references any more is collected, fired or not, stopped
  * or not. A channel timer is queued only while a receiver waits on it ({@link Timer}), so it is
@@ -42,9 +49,19 @@ final class TimerQueue {
         }
     }
 
-    /** Runs {@code task} once after {@code nanos} (0 or less: at once), on a random timer thread. */
+    /**
+     * Runs {@code task} once after {@code nanos} (0 or less: at once): on the calling goroutine's P if
+     * its runtime takes it, else on a random timer thread.
+     */
     static ScheduledFuture<?> schedule(Runnable task, long nanos) {
-        return shard().schedule(task, Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        long delay = Math.max(0, nanos);
+        if (Thread.currentThread().isVirtual()) {
+            RuntimeProvider p = RuntimeProvider.find();
+            CurrentGoroutine g = p != null ? p.current() : null;
+            ScheduledFuture<?> f = g != null ? g.addTimer(task, delay) : null;
+            if (f != null) return f;
+        }
+        return shard().schedule(task, delay, TimeUnit.NANOSECONDS);
     }
 
     /** Runs {@code task} every {@code periodNanos}, the first time after one period. */
@@ -74,6 +91,8 @@ final class TimerQueue {
      */
     static void cancel(ScheduledFuture<?> f) {
         if (!f.cancel(false)) return;
+        // A timer on a P is not a RunnableScheduledFuture: its P's heap drops it (Go's clearDeletedTimers).
+        if (!(f instanceof RunnableScheduledFuture<?>)) return;
         int n = CANCELLED.incrementAndGet();
         if (n >= 64 && n >= size() / 4 && CANCELLED.compareAndSet(n, 0)) {
             for (var ex : SHARDS) ex.purge();

@@ -31,9 +31,11 @@
  *   <li>Blocking operations throw {@link java.lang.InterruptedException} when interrupted while
  *       waiting, with no effect; an operation a partner already completed returns normally.</li>
  *   <li>There is no nil channel value: a {@code null} channel in a {@code Select} case is never ready.</li>
- *   <li>Timers fire from up to four shared daemon threads ({@code jgort-timers-<i>}), not from the
- *       scheduler's per-P timer heaps, so on jgort a timer's wake-up comes from outside the scheduler
- *       (the global queue's woken FIFO). As in Go 1.23, {@code cap()} and {@code len()} of a timer's
+ *   <li>A {@link dev.jgort.chan.Timer} armed in a goroutine of a jgort runtime lives on that
+ *       goroutine's P and fires from its scheduling loop, as in Go. Tickers, and timers armed outside
+ *       a goroutine (or in a runtime started with {@code -Djgort.timers=jdk}), fire from up to four
+ *       shared daemon threads ({@code jgort-timers-<i>}), so on jgort their wake-up comes from outside
+ *       the scheduler (the global queue's woken FIFO). As in Go 1.23, {@code cap()} and {@code len()} of a timer's
  *       channel are 0, no stale value is received after {@code stop}/{@code reset}, and a timer's
  *       channel is queued only while a receiver waits on it, so an unreferenced {@code Timer.after}
  *       holds nothing; an unreferenced {@code Ticker} that was never stopped leaves the queue only

@@ -34,6 +34,16 @@ public interface RuntimeProvider {
      * @throws IllegalStateException if there is none
      */
     static RuntimeProvider get() {
+        RuntimeProvider p = Holder.PROVIDER;
+        if (p == null) {
+            throw new IllegalStateException("no jgort runtime on the class path or module path: add the artifact "
+                    + "dev.jgort:runtime-core next to dev.jgort:runtime-api");
+        }
+        return p;
+    }
+
+    /** The provider, or {@code null} if there is none (channels work without one). */
+    static RuntimeProvider find() {
         return Holder.PROVIDER;
     }
 
@@ -46,11 +56,7 @@ public interface RuntimeProvider {
         private static RuntimeProvider load() {
             Iterator<RuntimeProvider> it = ServiceLoader.load(RuntimeProvider.class, RuntimeProvider.class.getClassLoader())
                     .iterator();
-            if (!it.hasNext()) {
-                throw new IllegalStateException("no jgort runtime on the class path or module path: add the artifact "
-                        + "dev.jgort:runtime-core next to dev.jgort:runtime-api");
-            }
-            return it.next();
+            return it.hasNext() ? it.next() : null;
         }
     }
 }

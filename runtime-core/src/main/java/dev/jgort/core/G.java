@@ -8,6 +8,7 @@ import dev.jgort.spi.CurrentGoroutine;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * A goroutine: Go's {@code g}. Its body is a virtual thread whose scheduler object is a {@link GLink}
@@ -410,6 +411,13 @@ final class G implements Goroutine, CurrentGoroutine {
         if (d == 0) throw new IllegalStateException("exitsyscall without entersyscall");
         syscallDepth = (short) (d - 1);
         if (d == 1) sched.exitsyscall(this);
+    }
+
+    /** A channel timer armed by this goroutine goes on the P it runs on ({@link Sched#addtimer}). */
+    @Override
+    public ScheduledFuture<?> addTimer(Runnable task, long delayNanos) {
+        M mp = sched.currentM();
+        return mp == null ? null : sched.addtimer(mp, task, delayNanos);
     }
 
     @Override

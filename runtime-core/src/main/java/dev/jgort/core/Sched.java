@@ -161,7 +161,8 @@ final class Sched implements LocalRunQueue.Overflow {
     /**
      * Where this runtime's timers go back to when it stops (the JDK's unparker executor); null if it
      * keeps none: {@code -Djgort.timers=jdk}, or {@link TimerRouter} could not be installed. Then every
-     * goroutine timeout fires on the JDK's unparker thread, as before jgort had timers.
+     * goroutine timeout fires on the JDK's unparker thread, and every channel timer on jgort's timer
+     * threads, as before jgort had timers.
      */
     final ScheduledExecutorService jdkTimers;
     /**
@@ -770,9 +771,10 @@ final class Sched implements LocalRunQueue.Overflow {
     private static final long MAX_TIMER_DELAY = Long.MAX_VALUE >> 2;
 
     /**
-     * Go's {@code addtimer}, for {@link TimerRouter}: a goroutine that ran on {@code mp} (the calling
-     * thread) parked with a timeout; its timer goes to {@code mp}'s P, and an M is made sure to wake for
-     * it if it is the P's first ({@link #wakeTimerSleeper}).
+     * Go's {@code addtimer}, for {@link TimerRouter} and channel timers ({@link G#addTimer}): a
+     * goroutine that ran on {@code mp} (the calling thread, or its carrier) parked with a timeout, or
+     * armed a channel timer; the timer goes to {@code mp}'s P, and an M is made sure to wake for it if
+     * it is the P's first ({@link #wakeTimerSleeper}).
      *
      * @return the timer, or null when this runtime keeps no timers now (it stops, or {@code mp} has no
      *         P: sysmon took it meanwhile): the caller then uses the JDK's executor

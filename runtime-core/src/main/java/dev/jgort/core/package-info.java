@@ -39,7 +39,9 @@
  * (Go's M blocked in {@code netpoll(delay)}), and {@code wakeNetPoller}'s rule wakes it for an earlier
  * one. Why not the JDK's way: there a timeout fires on the unparker thread, which readies the G from
  * outside, and an idle M must be woken for it: two hops, and beside busy Ps a wait for the woken
- * FIFO's turn (bench/README, "Wake-up latency").
+ * FIFO's turn (bench/README, "Wake-up latency"). A channel timer ({@code dev.jgort.chan.Timer})
+ * armed in a goroutine comes the same way through the SPI ({@code CurrentGoroutine.addTimer}, which
+ * {@link dev.jgort.core.G} implements): runtime-api knows no runtime, so it asks the calling goroutine.
  *
  * <h2>Worker thread parking/unparking</h2>
  * We need to balance between keeping enough running worker threads to use the available hardware

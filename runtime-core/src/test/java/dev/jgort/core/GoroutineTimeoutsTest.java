@@ -2,6 +2,9 @@ package dev.jgort.core;
 
 import dev.jgort.api.GoRuntime;
 import dev.jgort.api.RuntimeConfig;
+import dev.jgort.chan.Chan;
+import dev.jgort.chan.Select;
+import dev.jgort.chan.Timer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -209,6 +212,51 @@ class GoroutineTimeoutsTest {
             } finally {
                 for (Thread t : sleepers) t.interrupt(); // a lost timer must not keep close() waiting
             }
+        }
+    }
+
+    /**
+     * Channel timers ({@code Timer.after}) armed in a goroutine go on its P too, as Go's do: 100 of
+     * them each fire there; and 20,000 selects that a partner's send wins before their hour-long timer
+     * cancel that timer, which does not stay in the heaps.
+     */
+    @Test
+    void channelTimersArmedInAGoroutineFireOnThePs() throws Exception {
+        try (GoRuntime rt = GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(2))) {
+            Thread t = rt.go(() -> {
+                try {
+                    for (int i = 0; i < 100; i++) Timer.after(Duration.ofMillis(1)).recv();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }).thread();
+            assertTrue(t.join(BOUND), "the timer receiver did not finish");
+            long fired = (Long) rt.metrics().get("/jgort/sched/timers-fired:events");
+            assertTrue(fired >= 100, "only " + fired + " of 100 channel timers fired on the Ps");
+
+            Chan<Integer> c = Chan.make();
+            AtomicInteger received = new AtomicInteger();
+            Thread receiver = rt.go(() -> {
+                try {
+                    for (int i = 0; i < 20_000; i++) {
+                        new Select().recv(c, v -> received.incrementAndGet())
+                                .recv(Timer.after(Duration.ofHours(1)), v -> fail("an hour passed")).select();
+                    }
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }).thread();
+            Thread sender = rt.go(() -> {
+                try {
+                    for (int i = 0; i < 20_000; i++) c.send(i);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }).thread();
+            assertTrue(sender.join(BOUND) && receiver.join(BOUND), "the selects did not finish");
+            assertEquals(20_000, received.get());
+            int left = timersOnPs(sched(rt));
+            assertTrue(left <= 64, left + " channel timers are still queued after their selects ended");
         }
     }
 
