@@ -218,6 +218,25 @@ public final class Chan<T> implements RecvChan<T>, SendChan<T> {
     }
 
     /**
+     * {@link #trySend} that does not wait for the channel's lock either: for a timer firing on an M
+     * ({@link Timer}), which must not wait for a lock that a parked goroutine may hold.
+     *
+     * @return whether the value was sent; false if the lock was busy (or the value had to wait)
+     */
+    boolean trySendIfUnlocked(T v) {
+        if (!lock.tryLock()) return false;
+        Sudog r;
+        try {
+            r = sendLocked(v);
+        } finally {
+            lock.unlock();
+        }
+        if (r == null) return false;
+        if (r != BUFFERED) LockSupport.unpark(r.waiter.thread);
+        return true;
+    }
+
+    /**
      * Receives a value: Go's {@code v := <-ch}. Blocks until there is one or the channel is closed.
      *
      * @return the value, or {@code null} once the channel is closed and drained (use {@link #recvOk()}

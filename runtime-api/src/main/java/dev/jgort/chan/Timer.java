@@ -170,7 +170,7 @@ public final class Timer implements TimerSource {
     /** Puts the current arming in the timer queue. Must hold the lock. */
     private void schedule(long now) {
         long gen = generation;
-        scheduled = TimerQueue.schedule(() -> fire(gen), when - now);
+        scheduled = TimerQueue.schedule(() -> fire(gen, true), () -> fire(gen, false), when - now);
     }
 
     /** Takes the current arming out of the timer queue, if it is there. Must hold the lock. */
@@ -182,27 +182,53 @@ public final class Timer implements TimerSource {
         }
     }
 
-    /** The timer queue's task. */
-    private void fire(long gen) {
-        lock.lock();
+    /**
+     * The timer queue's task. With {@code wait} false it runs on an M, in the scheduling loop of the P
+     * the timer lives on, and must not wait for this timer's lock or its channel's: a goroutine may
+     * hold them while it is parked (on the other lock, contended), and it may need this M's P to run
+     * again (at GOMAXPROCS 1, a deadlock). Go's runtime locks are never held by a parked goroutine, so
+     * Go's timers may wait for them; these cannot.
+     *
+     * @return false, having done nothing, if {@code wait} is false and a lock was busy (the timer queue
+     *         then fires it from a timer thread)
+     */
+    private boolean fire(long gen, boolean wait) {
+        if (wait) {
+            lock.lock();
+        } else if (!lock.tryLock()) {
+            return false;
+        }
         try {
-            if (gen != generation || !active) return; // stopped, reset or sent meanwhile
+            if (gen != generation || !active) return true; // stopped, reset or sent meanwhile
+            if (fn == null) {
+                long now = System.nanoTime();
+                if (wait) {
+                    send(now);
+                } else if (!c.trySendIfUnlocked(due(now))) {
+                    return false; // (the only failure: disarm drained the one slot)
+                }
+                scheduled = null;
+                active = false;
+                return true;
+            }
             scheduled = null;
             active = false;
-            if (fn == null) {
-                send(System.nanoTime());
-                return;
-            }
         } finally {
             lock.unlock();
         }
         launch();
+        return true;
     }
 
     /** Sends the time it was due. Must hold the lock; the timer has just stopped being active. */
     private void send(long now) {
         // Cannot fail: disarm drained the only slot, a timer sends once per arming, and c is receive-only outside.
-        c.trySend(Instant.now().minusNanos(Math.max(0, now - when)));
+        c.trySend(due(now));
+    }
+
+    /** The time it was due, as a wall-clock instant, {@code now} being a {@code System.nanoTime()}. */
+    private Instant due(long now) {
+        return Instant.now().minusNanos(Math.max(0, now - when));
     }
 
     @Override

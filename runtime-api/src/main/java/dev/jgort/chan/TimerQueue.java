@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -50,15 +51,19 @@ final class TimerQueue {
     }
 
     /**
-     * Runs {@code task} once after {@code nanos} (0 or less: at once): on the calling goroutine's P if
-     * its runtime takes it, else on a random timer thread.
+     * Runs {@code task} once after {@code nanos} (0 or less: at once), on a random timer thread. Or, if
+     * the caller is a goroutine whose runtime takes it, runs {@code onP} then on the goroutine's P, an
+     * M's scheduling loop, where nothing may wait for a lock: if {@code onP} could not do its work
+     * without waiting (it returns false, having done nothing), {@code task} runs on a timer thread.
      */
-    static ScheduledFuture<?> schedule(Runnable task, long nanos) {
+    static ScheduledFuture<?> schedule(Runnable task, BooleanSupplier onP, long nanos) {
         long delay = Math.max(0, nanos);
         if (Thread.currentThread().isVirtual()) {
             RuntimeProvider p = RuntimeProvider.find();
             CurrentGoroutine g = p != null ? p.current() : null;
-            ScheduledFuture<?> f = g != null ? g.addTimer(task, delay) : null;
+            ScheduledFuture<?> f = g == null ? null : g.addTimer(() -> {
+                if (!onP.getAsBoolean()) shard().execute(task);
+            }, delay);
             if (f != null) return f;
         }
         return shard().schedule(task, delay, TimeUnit.NANOSECONDS);

@@ -260,6 +260,60 @@ class GoroutineTimeoutsTest {
         }
     }
 
+    /**
+     * GOMAXPROCS 1: two goroutines take a timer's values and re-arm it at once (0–20 µs); one of them
+     * selects over the timer's channel and a second channel whose lock a platform thread keeps taking,
+     * so now and then it parks on that second lock while it holds the timer channel's (a select locks
+     * all its channels, in order). The timer, on the only P, comes due meanwhile: the M firing it must
+     * not wait for the channel's lock, since the goroutine holding it needs that M's P to run again
+     * (before the fix this hung within seconds: the M blocked in {@code Timer.fire}, on the channel's
+     * lock). The values keep coming until 50,000 have arrived.
+     */
+    @Test
+    void aChannelTimerDueWhileAParkedGoroutineHoldsItsChannelLockDoesNotStallItsP() throws Exception {
+        try (GoRuntime rt = GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(1))) {
+            Timer t = Timer.start(Duration.ofNanos(1)); // its channel is made first: it comes first in a select's lock order
+            Chan<Integer> other = Chan.make();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread locker = Thread.ofPlatform().start(() -> {
+                while (!stop.get()) other.tryRecv();
+            });
+            AtomicInteger received = new AtomicInteger();
+            int target = 50_000;
+            try {
+                Thread waiter = rt.go(() -> {
+                    try {
+                        while (received.get() < target) {
+                            new Select().recv(t.c(), v -> rearm(t, received))
+                                    .recv(Timer.after(Duration.ofMillis(10)), v -> { }).select();
+                        }
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }).thread();
+                Thread selector = rt.go(() -> {
+                    try {
+                        while (received.get() < target) {
+                            new Select().recv(t.c(), v -> rearm(t, received)).recv(other, v -> { })
+                                    .recv(Timer.after(Duration.ofMillis(10)), v -> { }).select();
+                        }
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }).thread();
+                assertTrue(waiter.join(BOUND) && selector.join(BOUND), "the timer's values stopped after " + received.get());
+            } finally {
+                stop.set(true);
+                locker.join();
+            }
+        }
+    }
+
+    private static void rearm(Timer t, AtomicInteger received) {
+        received.incrementAndGet();
+        t.reset(Duration.ofNanos(ThreadLocalRandom.current().nextInt(20_000)));
+    }
+
     /** {@code -Djgort.timers=jdk}: timeouts stay on the JDK's unparker thread, and still work. */
     @Test
     void withJdkTimersNothingFiresOnThePs() throws Exception {
