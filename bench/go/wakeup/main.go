@@ -72,18 +72,23 @@ func measure(probe string, samples, hogs int, spin time.Duration) []time.Duratio
 	return d
 }
 
+// sleep1ms sleeps 1 ms and returns the time past it.
+func sleep1ms() time.Duration {
+	t0 := time.Now()
+	time.Sleep(time.Millisecond)
+	late := time.Since(t0) - time.Millisecond
+	if late < 0 {
+		late = 0
+	}
+	return late
+}
+
 func sleeps(n int) []time.Duration {
 	d := make([]time.Duration, n)
 	done := make(chan struct{})
 	go func() {
 		for i := range d {
-			t0 := time.Now()
-			time.Sleep(time.Millisecond)
-			late := time.Since(t0) - time.Millisecond
-			if late < 0 {
-				late = 0
-			}
-			d[i] = late
+			d[i] = sleep1ms()
 		}
 		close(done)
 	}()
@@ -102,13 +107,7 @@ func sleepers(n int) []time.Duration {
 			defer wg.Done()
 			x := seed
 			for i := range part {
-				t0 := time.Now()
-				time.Sleep(time.Millisecond)
-				late := time.Since(t0) - time.Millisecond
-				if late < 0 {
-					late = 0
-				}
-				part[i] = late
+				part[i] = sleep1ms()
 				for k := 0; k < 2000; k++ {
 					x ^= x << 13
 					x ^= x >> 7

@@ -205,16 +205,8 @@ public final class Chan<T> implements RecvChan<T>, SendChan<T> {
      */
     @Override
     public boolean trySend(T v) {
-        Sudog r;
         lock.lock();
-        try {
-            r = sendLocked(v);
-        } finally {
-            lock.unlock();
-        }
-        if (r == null) return false;
-        if (r != BUFFERED) LockSupport.unpark(r.waiter.thread);
-        return true;
+        return trySendAndUnlock(v);
     }
 
     /**
@@ -224,7 +216,11 @@ public final class Chan<T> implements RecvChan<T>, SendChan<T> {
      * @return whether the value was sent; false if the lock was busy (or the value had to wait)
      */
     boolean trySendIfUnlocked(T v) {
-        if (!lock.tryLock()) return false;
+        return lock.tryLock() && trySendAndUnlock(v);
+    }
+
+    /** The rest of a {@link #trySend}, whose caller holds the lock: it is released here. */
+    private boolean trySendAndUnlock(T v) {
         Sudog r;
         try {
             r = sendLocked(v);
