@@ -205,7 +205,7 @@ public final class Timer implements TimerSource {
                 if (wait) {
                     send(now);
                 } else if (!c.trySendIfUnlocked(due(now))) {
-                    return false; // (the only failure: disarm drained the one slot)
+                    return false; // the channel's lock was busy (its one slot is free: disarm drained it)
                 }
                 scheduled = null;
                 active = false;
