@@ -61,6 +61,9 @@ final class TimerQueue {
         if (Thread.currentThread().isVirtual()) {
             RuntimeProvider p = RuntimeProvider.find();
             CurrentGoroutine g = p != null ? p.current() : null;
+            // The future returned is the P's timer. Once it has run and handed task to a timer thread,
+            // cancelling it reaches no further: task's owner must drop a stale firing itself (Timer's
+            // generation check does).
             ScheduledFuture<?> f = g == null ? null : g.addTimer(() -> {
                 if (!onP.getAsBoolean()) shard().execute(task);
             }, delay);

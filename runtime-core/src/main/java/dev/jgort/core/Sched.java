@@ -777,7 +777,8 @@ final class Sched implements LocalRunQueue.Overflow {
      * it is the P's first ({@link #wakeTimerSleeper}).
      *
      * @return the timer, or null when this runtime keeps no timers now (it stops, or {@code mp} has no
-     *         P: sysmon took it meanwhile): the caller then uses the JDK's executor
+     *         P: sysmon took it meanwhile): the caller then fires it by its own means (TimerRouter: the
+     *         JDK's executor; a channel timer: jgort's timer threads)
      */
     RuntimeTimer addtimer(M mp, Runnable task, long delayNanos) {
         if (jdkTimers == null || stopped) return null;
