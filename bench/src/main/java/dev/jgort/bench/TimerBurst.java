@@ -8,17 +8,21 @@ import dev.jgort.chan.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A burst of timers expiring together (issue 11; Go's version is {@code bench/go/timerburst}): 100,000
  * goroutines each wait for the same instant T (2 s after the round starts, once all are waiting) and
- * record how late they woke. Per round the lateness's p50, p99 and max; then the medians. Four ways,
- * one after the other in one JVM: jgort with {@code Timer.after} (jgort's timer channels, fired from
- * its one timer thread) and with {@code Thread.sleep} (the JDK's timers, readying goroutines from
- * outside), and the JDK's default scheduler with the same two.
+ * record how late they woke. Per round the lateness's p50, p99 and max; then the medians. Six ways,
+ * one after the other in one JVM: jgort with {@code Timer.after} (a channel timer, on the goroutine's
+ * P) and with {@code Thread.sleep} (a goroutine timeout, on its P), and the JDK's default scheduler
+ * with the same two (its own timer threads); and on each scheduler the floor without timers,
+ * {@code unpark all}: every thread parks, and at T one platform thread unparks them all.
  *
  * <pre>./jgort run dev.jgort.bench.TimerBurst [rounds] [timers] [only]      (bench/timer-burst.sh runs it beside Go)</pre>
  *
@@ -47,6 +51,32 @@ public final class TimerBurst {
         if (left > 0) Thread.sleep(Duration.ofNanos(left));
     };
 
+    /**
+     * The floor, without timers: each thread parks, and at the deadline one platform thread unparks
+     * them all (what any timer implementation must at least do: ready every waiter and run it).
+     */
+    private static final class UnparkAll implements Wait {
+        private final Queue<Thread> parked = new ConcurrentLinkedQueue<>();
+        private volatile boolean released;
+
+        @Override
+        public Waiting arm(long deadlineNanos) {
+            parked.add(Thread.currentThread());
+            return () -> {
+                while (!released) LockSupport.park();
+            };
+        }
+
+        /** On the round's driver: waits for the deadline, then unparks every thread. */
+        void release(long deadlineNanos) {
+            long left;
+            while ((left = deadlineNanos - System.nanoTime()) > 0) LockSupport.parkNanos(left);
+            released = true;
+            for (Thread t : parked) LockSupport.unpark(t);
+            parked.clear();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         System.setProperty("jdk.virtualThreadScheduler.parallelism", "2");
         System.setProperty("jdk.virtualThreadScheduler.maxPoolSize", "256");
@@ -57,10 +87,12 @@ public final class TimerBurst {
         try (GoRuntime rt = GoRuntime.start(RuntimeConfig.defaults().withMaxProcs(2).withBackend("java"))) {
             run("jgort, Timer.after", rt.threadFactory(), TIMER_CHAN, rounds, timers);
             run("jgort, Thread.sleep", rt.threadFactory(), SLEEP, rounds, timers);
+            run("jgort, unpark all", rt.threadFactory(), null, rounds, timers);
         }
         ThreadFactory jdk = Thread.ofVirtual().factory();
         run("JDK, Timer.after", jdk, TIMER_CHAN, rounds, timers);
         run("JDK, Thread.sleep", jdk, SLEEP, rounds, timers);
+        run("JDK, unpark all", jdk, null, rounds, timers);
     }
 
     /** Runs only the ways whose name contains this (the third argument), e.g. {@code "jgort, Timer"}. */
@@ -81,8 +113,13 @@ public final class TimerBurst {
                 median(p50), median(p99), median(max));
     }
 
-    /** One burst: every thread waits for the same deadline; returns the sorted latenesses in ns. */
-    private static long[] round(ThreadFactory threads, Wait wait, int n) throws Exception {
+    /**
+     * One burst: every thread waits for the same deadline; returns the sorted latenesses in ns. A null
+     * {@code wait}: {@link UnparkAll}, released by this thread.
+     */
+    private static long[] round(ThreadFactory threads, Wait how, int n) throws Exception {
+        UnparkAll unparker = how == null ? new UnparkAll() : null;
+        Wait wait = how == null ? unparker : how;
         long[] late = new long[n];
         CountDownLatch ready = new CountDownLatch(n), done = new CountDownLatch(n);
         long start = System.nanoTime(), deadline = start + LEAD_NANOS;
@@ -106,6 +143,7 @@ public final class TimerBurst {
         if (readyAt - deadline > 0) {
             throw new IllegalStateException("the threads took " + ms(readyAt - start) + " ms to start, over the lead time");
         }
+        if (unparker != null) unparker.release(deadline);
         if (!done.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("a burst did not end within 60 s");
         Arrays.sort(late);
         return late;
